@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+/** One invalid input field, named as the client sent it (e.g. `policy.maxReminders`). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 7807 problem details, with the invalid fields listed in `errors`. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+/** An HTTP error whose body is a problem document. Throw it from services for rule violations. */
+export class ProblemException extends HttpException {
+  constructor(status: number, title: string, detail?: string, errors?: FieldError[]) {
+    super({ title, detail, errors }, status);
+  }
+}
+
+/** Every error leaves the API as application/problem+json; unexpected ones are logged and hidden. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl;
+    if (problem.status >= 500) {
+      this.logger.error({ msg: 'unhandled error', method: request.method, path: request.originalUrl, error: String((exception as Error)?.stack ?? exception) });
+    }
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (!(exception instanceof HttpException)) {
+      return { type: 'about:blank', title: 'Internal Server Error', status: HttpStatus.INTERNAL_SERVER_ERROR };
+    }
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const title = typeof fromBody.title === 'string' ? fromBody.title : defaultTitle(status, exception.message);
+    const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof fromBody.message === 'string' && fromBody.message !== title ? fromBody.message : undefined;
+    const problem: ProblemDetails = { type: 'about:blank', title, status };
+    if (detail) problem.detail = detail;
+    if (Array.isArray(fromBody.errors) && fromBody.errors.length > 0) problem.errors = fromBody.errors as FieldError[];
+    return problem;
+  }
+}
+
+function defaultTitle(status: number, message: string): string {
+  const name = HttpStatus[status];
+  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : message;
+}

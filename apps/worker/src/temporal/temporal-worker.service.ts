@@ -1,0 +1,60 @@
+import * as path from 'node:path';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { MilestoneActivities } from '../activities/milestone.activities';
+
+/** The workflow bundle's entry: workflows/src/index.ts (or its compiled twin under dist/). */
+export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../../../workflows/src'));
+
+/**
+ * Owns the Temporal Worker: creates it when the application starts, keeps its run promise, and on
+ * shutdown lets in-flight tasks finish before the connection closes.
+ */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private connection?: NativeConnection;
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly milestoneActivities: MilestoneActivities,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
+    this.worker = await Worker.create({
+      connection: this.connection,
+      namespace: this.config.temporal.namespace,
+      taskQueue: this.config.temporal.taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: bindActivities(this.milestoneActivities),
+    });
+    this.running = this.worker.run();
+    // A worker that stops on its own (fatal error) must take the process down, not idle silently.
+    this.running.catch((error) => {
+      this.logger.error({ msg: 'Temporal worker stopped with an error', error: String(error) });
+      process.exitCode = 1;
+    });
+    this.logger.log({ msg: 'Temporal worker running', taskQueue: this.config.temporal.taskQueue, address: this.config.temporal.address });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.connection?.close();
+    this.logger.log({ msg: 'Temporal worker stopped' });
+  }
+}
+
+/** Temporal calls activities as plain functions: bind each public method of the provider. */
+function bindActivities<T extends object>(provider: T): Record<string, (...args: unknown[]) => unknown> {
+  const prototype = Object.getPrototypeOf(provider);
+  return Object.fromEntries(
+    Object.getOwnPropertyNames(prototype)
+      .filter((name) => name !== 'constructor' && typeof prototype[name] === 'function')
+      .map((name) => [name, prototype[name].bind(provider)]),
+  );
+}

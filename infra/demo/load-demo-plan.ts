@@ -1,0 +1,79 @@
+import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_JURISDICTION_SLUG, DEMO_POLICY } from './rosario-plan';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Loads the Rosario demo through the public API, once: when the jurisdiction exists already, the
+ * demo was loaded by an earlier run and nothing is done. Returns the number of milestones created.
+ */
+export async function loadDemoPlan(apiUrl: string, token: string, now = new Date()): Promise<{ loaded: boolean; milestones: number }> {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+
+  const existing = await call<{ slug: string }[]>('GET', '/jurisdictions');
+  if (existing.some((j) => j.slug === DEMO_JURISDICTION_SLUG)) return { loaded: false, milestones: 0 };
+
+  const jurisdiction = await call<{ id: string }>('POST', '/jurisdictions', {
+    slug: DEMO_JURISDICTION_SLUG,
+    name: 'Municipality of Rosario',
+    country: 'AR',
+    timeZone: 'America/Argentina/Cordoba',
+    defaultLanguage: 'es',
+  });
+  const agencyIds = {} as Record<AgencyKey, string>;
+  for (const [key, agency] of Object.entries(AGENCIES) as [AgencyKey, (typeof AGENCIES)[AgencyKey]][]) {
+    agencyIds[key] = (await call<{ id: string }>('POST', `/jurisdictions/${jurisdiction.id}/agencies`, agency)).id;
+  }
+  for (const [i, organisation] of BOARD_ORGANISATIONS.entries()) {
+    await call('POST', `/jurisdictions/${jurisdiction.id}/dialogue-board/members`, {
+      name: `Representative ${i + 1}`,
+      organisation,
+      email: `board${i + 1}@demo.rosario.example`,
+      language: 'es',
+    });
+  }
+
+  const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+  const periodEnd = new Date(now.getTime() + 700 * DAY_MS);
+  const plan = await call<{ id: string }>('POST', '/plans', {
+    jurisdictionId: jurisdiction.id,
+    title: 'Rosario OGP Local Action Plan (demo)',
+    periodStart: isoDate(new Date(now.getTime() - DAY_MS)),
+    periodEnd: isoDate(periodEnd),
+    termEnd: isoDate(new Date(periodEnd.getTime() + 61 * DAY_MS)),
+    strategicVision:
+      'Accelerate the digital transformation of the municipality and deepen public policies based on data and evidence, with citizens taking part in every public decision.',
+    status: 'active',
+    policy: DEMO_POLICY,
+    imb: { name: 'PoliLab UNR', contactEmails: ['imb@polilab.demo.example'] },
+  });
+
+  let milestones = 0;
+  for (const commitment of COMMITMENTS) {
+    const created = await call<{ id: string }>('POST', `/plans/${plan.id}/commitments`, {
+      title: commitment.title,
+      description: commitment.description,
+      leadAgencyId: agencyIds[commitment.lead],
+      ogpValues: commitment.ogpValues,
+    });
+    for (const milestone of commitment.milestones) {
+      const dueAt = milestone.dueInMinutes !== undefined ? new Date(now.getTime() + milestone.dueInMinutes * 60_000) : new Date(now.getTime() + milestone.dueInDays! * DAY_MS);
+      await call('POST', `/commitments/${created.id}/milestones`, {
+        title: milestone.title,
+        expectedOutput: milestone.expectedOutput,
+        startAt: now.toISOString(),
+        dueAt: dueAt.toISOString(),
+        responsibleAgencyId: agencyIds[milestone.agency],
+      });
+      milestones += 1;
+    }
+  }
+  return { loaded: true, milestones };
+}

@@ -1,0 +1,126 @@
+import { createServer, IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  id: number;
+  receivedAt: Date;
+  envelopeTo: string[];
+  parsed: ParsedMail;
+}
+
+/**
+ * A real SMTP server on loopback that keeps every message it receives, parsed. `npm start` uses it
+ * when no SMTP_URL is given (with a page listing the mail); the tests use it to assert on what was sent.
+ */
+export class MailSink {
+  readonly messages: ReceivedMail[] = [];
+  private readonly waiters = new Set<() => void>();
+  private smtp?: SMTPServer;
+  private http?: HttpServer;
+  /** Recipients the server refuses with a permanent 550 (to test bad addresses). */
+  readonly rejectRecipients = new Set<string>();
+
+  async start(options: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+    const host = options.host ?? '127.0.0.1';
+    this.smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (this.rejectRecipients.has(address.address.toLowerCase())) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        callback();
+      },
+      onData: (stream, session, callback) => {
+        simpleParser(stream)
+          .then((parsed) => {
+            this.messages.push({ id: this.messages.length + 1, receivedAt: new Date(), envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed });
+            this.waiters.forEach((wake) => wake());
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.smtp!.once('error', reject);
+      this.smtp!.listen(options.port ?? 0, host, () => resolve());
+    });
+    const port = (this.smtp.server.address() as AddressInfo).port;
+    return { port, url: `smtp://${host}:${port}` };
+  }
+
+  /** Mail addressed to `to`, in arrival order. */
+  to(to: string): ReceivedMail[] {
+    return this.messages.filter((m) => m.envelopeTo.some((r) => r.toLowerCase() === to.toLowerCase()));
+  }
+
+  /** Resolves with the first message matching `predicate`, waiting up to `timeoutMs` for it. */
+  async waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs = 20_000): Promise<ReceivedMail> {
+    const found = () => this.messages.find(predicate);
+    const deadline = Date.now() + timeoutMs;
+    while (!found()) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`No matching mail within ${timeoutMs} ms; received: ${this.messages.map((m) => m.parsed.subject).join(' | ') || 'nothing'}`);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, remaining);
+        this.waiters.add(wake);
+      });
+    }
+    return found()!;
+  }
+
+  /** A page listing the received mail, newest first, and each message at /messages/<id>. */
+  async startViewer(port: number, host = '127.0.0.1'): Promise<string> {
+    this.http = createServer((req, res) => this.serveViewer(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.http!.once('error', reject);
+      this.http!.listen(port, host, () => resolve());
+    });
+    return `http://${host}:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([
+      this.smtp && new Promise<void>((resolve) => this.smtp!.close(() => resolve())),
+      this.http && new Promise<void>((resolve) => this.http!.close(() => resolve())),
+    ]);
+  }
+
+  private serveViewer(req: IncomingMessage, res: ServerResponse): void {
+    const match = /^\/messages\/(\d+)$/.exec(req.url ?? '');
+    if (match) {
+      const mail = this.messages.find((m) => m.id === Number(match[1]));
+      if (!mail) return void res.writeHead(404).end('Not found');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(page(escape(mail.parsed.subject ?? ''), `
+        <p><a href="/">&larr; all mail</a></p>
+        <p><b>To:</b> ${escape(mail.envelopeTo.join(', '))}<br><b>From:</b> ${escape(mail.parsed.from?.text ?? '')}<br><b>Received:</b> ${mail.receivedAt.toISOString()}</p>
+        <pre style="white-space:pre-wrap;border:1px solid #ccc;padding:1em">${escape(mail.parsed.text ?? '')}</pre>`));
+    }
+    if (req.url === '/messages.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(this.messages.map((m) => ({ id: m.id, receivedAt: m.receivedAt, to: m.envelopeTo, subject: m.parsed.subject, text: m.parsed.text }))));
+    }
+    const rows = [...this.messages]
+      .reverse()
+      .map((m) => `<tr><td>${m.receivedAt.toISOString()}</td><td>${escape(m.envelopeTo.join(', '))}</td><td><a href="/messages/${m.id}">${escape(m.parsed.subject ?? '(no subject)')}</a></td></tr>`)
+      .join('');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(page(`Mail sink: ${this.messages.length} message(s)`, `<p>Refresh to see new mail. JSON: <a href="/messages.json">/messages.json</a></p>
+      <table border="1" cellpadding="4" style="border-collapse:collapse"><tr><th>Received (UTC)</th><th>To</th><th>Subject</th></tr>${rows}</table>`));
+  }
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif"><h1>${title}</h1>${body}</body></html>`;
+}
+
+function escape(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}

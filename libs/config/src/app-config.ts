@@ -1,0 +1,63 @@
+/**
+ * Every setting of the system, read once from environment variables. The defaults are what a
+ * developer's machine needs; the README's configuration table lists the same names and defaults.
+ */
+export interface AppConfig {
+  port: number;
+  /** Origin used in links inside emails (upload links). */
+  publicBaseUrl: string;
+  databaseUrl: string;
+  /** Apply pending migrations when the API starts. */
+  runMigrations: boolean;
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+  };
+  smtpUrl: string;
+  mailFrom: string;
+  /** Secret that signs agencies' upload links. */
+  uploadLinkSecret: string;
+  /** Bearer token of the coordinator role until per-user API tokens exist. */
+  coordinatorToken: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port,
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    databaseUrl: required(env, 'DATABASE_URL'),
+    runMigrations: (env.RUN_MIGRATIONS ?? 'true') !== 'false',
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'ogp-monitor',
+    },
+    smtpUrl: required(env, 'SMTP_URL'),
+    mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',
+    uploadLinkSecret: requiredSecret(env, 'UPLOAD_LINK_SECRET'),
+    coordinatorToken: requiredSecret(env, 'COORDINATOR_TOKEN'),
+    logLevel,
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is not set (npm start sets it for local runs; see the README's configuration table)`);
+  return value;
+}
+
+function requiredSecret(env: NodeJS.ProcessEnv, name: string): string {
+  const value = required(env, name);
+  if (value.length < 16) throw new ConfigError(`${name} must be at least 16 characters long`);
+  return value;
+}

@@ -1,0 +1,4 @@
+export * from './monitoring-policy';
+export * from './milestone-status';
+export * from './milestone-timeline';
+export * from './ogp-vocabulary';

@@ -1,0 +1,57 @@
+/**
+ * How a plan's milestones are followed up. Every duration a workflow waits comes from here, so a
+ * demo can run on minutes and a test on seconds with the same workflow code.
+ */
+export interface MonitoringPolicy {
+  /** How long before the due date the responsible agency is asked for evidence. */
+  evidenceRequestLeadSeconds: number;
+  /** Time between reminders while a request is open. */
+  reminderIntervalSeconds: number;
+  /** Reminders sent per request cycle at most. */
+  maxReminders: number;
+  /** How long an overdue milestone waits before it is escalated to the IMB. */
+  escalationGraceSeconds: number;
+  /** How long a first-level escalation stays open before it goes to the second level. */
+  secondLevelEscalationSeconds: number;
+  /** How long an upload link stays valid after the due date. */
+  uploadLinkValidityAfterDueSeconds: number;
+}
+
+const DAY = 24 * 60 * 60;
+
+/** Defaults for a real plan: weeks, as coordinators work. */
+export const DEFAULT_MONITORING_POLICY: Readonly<MonitoringPolicy> = Object.freeze({
+  evidenceRequestLeadSeconds: 14 * DAY,
+  reminderIntervalSeconds: 7 * DAY,
+  maxReminders: 3,
+  escalationGraceSeconds: 7 * DAY,
+  secondLevelEscalationSeconds: 30 * DAY,
+  uploadLinkValidityAfterDueSeconds: 60 * DAY,
+});
+
+const POLICY_FIELDS = Object.keys(DEFAULT_MONITORING_POLICY) as (keyof MonitoringPolicy)[];
+
+export class InvalidPolicyError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/** Fills the fields a plan leaves unset with the defaults and checks every value. */
+export function resolvePolicy(overrides: Partial<MonitoringPolicy> = {}): MonitoringPolicy {
+  const policy = { ...DEFAULT_MONITORING_POLICY, ...overrides };
+  for (const field of POLICY_FIELDS) {
+    const value = policy[field];
+    if (!Number.isInteger(value) || value < 0) {
+      throw new InvalidPolicyError(`policy.${field}`, `policy.${field} must be a whole number of 0 or more`);
+    }
+  }
+  if (policy.reminderIntervalSeconds === 0 && policy.maxReminders > 0) {
+    throw new InvalidPolicyError('policy.reminderIntervalSeconds', 'policy.reminderIntervalSeconds must be above 0 when reminders are sent');
+  }
+  return policy;
+}

@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** What an agency submitted to show a milestone's progress. */
+@Entity('evidence')
+export class EvidenceEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid', name: 'milestone_id' })
+  milestoneId!: string;
+
+  @Column({ type: 'uuid', name: 'evidence_request_id' })
+  evidenceRequestId!: string;
+
+  @Column({ type: 'text' })
+  narrative!: string;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  links!: string[];
+
+  /** A CompletionLevel the agency claims; the follow-up committee decides. */
+  @Column({ type: 'text', name: 'claimed_completion' })
+  claimedCompletion!: string;
+
+  @Column({ type: 'boolean', name: 'is_public', default: false })
+  isPublic!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'submitted_at' })
+  submittedAt!: Date;
+}

@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum OutboxStatus {
+  Pending = 'pending',
+  Sent = 'sent',
+  /** The server refused the address permanently; a coordinator must fix it. */
+  Failed = 'failed',
+}
+
+/**
+ * Every email the system sends, keyed by a deterministic idempotency key
+ * (e.g. `evidence-request:<milestone>:<cycle>`). The unique key is what makes a retried send a no-op.
+ */
+@Entity('outbox_message')
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text', name: 'idempotency_key', unique: true })
+  idempotencyKey!: string;
+
+  @Column({ type: 'text', name: 'to_address' })
+  toAddress!: string;
+
+  @Column({ type: 'text' })
+  subject!: string;
+
+  @Column({ type: 'text', name: 'text_body' })
+  textBody!: string;
+
+  @Column({ type: 'text', name: 'html_body', nullable: true })
+  htmlBody!: string | null;
+
+  @Column({ type: 'text' })
+  status!: OutboxStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'text', name: 'last_error', nullable: true })
+  lastError!: string | null;
+
+  /** RFC 5322 Message-ID given to the message, derived from the key. */
+  @Column({ type: 'text', name: 'message_id' })
+  messageId!: string;
+
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', name: 'sent_at', nullable: true })
+  sentAt!: Date | null;
+}

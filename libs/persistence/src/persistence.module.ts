@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { dataSourceOptions } from './data-source-options';
+import { ENTITIES } from './entities';
+
+/** The TypeORM connection and a repository for every entity. */
+@Module({})
+export class PersistenceModule {
+  /**
+   * `applyMigrations`: the API applies pending migrations at start (when RUN_MIGRATIONS is not
+   * false); the worker never does, so two processes never race on the schema.
+   */
+  static forRoot(options: { applyMigrations: boolean }): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) =>
+            dataSourceOptions(config.databaseUrl, { migrationsRun: options.applyMigrations && config.runMigrations }),
+        }),
+        TypeOrmModule.forFeature(ENTITIES),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}

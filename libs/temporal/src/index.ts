@@ -1,0 +1,3 @@
+export * from './temporal-client.module';
+export * from './milestone-workflows';
+export * from './temporal.module';

@@ -1,0 +1,2 @@
+// What the API and the worker share with the workflows: ids, inputs, messages, activity interfaces.
+export * from './milestone/milestone.messages';

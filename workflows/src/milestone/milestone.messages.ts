@@ -1,0 +1,64 @@
+/**
+ * The milestone workflow's contract: its input, its messages and the activities it calls. The API
+ * imports this file (not the workflow) to start, update and query milestone workflows.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { MilestoneStatus, MonitoringPolicy } from '../../../libs/domain/src';
+
+export const MILESTONE_WORKFLOW_TYPE = 'milestoneWorkflow';
+
+export function milestoneWorkflowId(milestoneId: string): string {
+  return `milestone-${milestoneId}`;
+}
+
+export interface MilestoneWorkflowInput {
+  milestoneId: string;
+  /** ISO 8601 instants. */
+  startAt: string;
+  dueAt: string;
+  policy: MonitoringPolicy;
+}
+
+export interface SubmitEvidenceInput {
+  evidenceId: string;
+  evidenceRequestId: string;
+}
+
+export interface SubmitEvidenceResult {
+  status: MilestoneStatus;
+}
+
+export interface MilestoneHistoryEntry {
+  at: string;
+  event: string;
+  detail?: Record<string, string | number>;
+}
+
+export interface MilestoneState {
+  milestoneId: string;
+  status: MilestoneStatus;
+  /** Evidence request cycle: 1 for the first request. 0 before any request. */
+  cycle: number;
+  openEvidenceRequestId: string | null;
+  remindersSent: number;
+  /** What the workflow waits for next, and until when; null when it waits only for a message. */
+  nextTimer: { purpose: string; at: string } | null;
+  history: MilestoneHistoryEntry[];
+}
+
+/** Evidence arrived for the open request. Refused when no request is open or one was already answered. */
+export const submitEvidenceUpdate = defineUpdate<SubmitEvidenceResult, [SubmitEvidenceInput]>('submitEvidence');
+
+export const getMilestoneStateQuery = defineQuery<MilestoneState>('getMilestoneState');
+
+/** Activities the milestone workflow calls; implemented by the worker's MilestoneActivities. */
+export interface MilestoneActivities {
+  /** Sets the stored status; with `onlyFrom`, only when the current status is one of those. Returns whether it changed. */
+  setMilestoneStatus(input: { milestoneId: string; status: MilestoneStatus; onlyFrom?: MilestoneStatus[] }): Promise<boolean>;
+  /** Creates the evidence request of a cycle, or returns the one already created. */
+  openEvidenceRequest(input: { milestoneId: string; cycle: number }): Promise<{ evidenceRequestId: string }>;
+  /** Emails the request (reminderNumber 0) or a reminder to the responsible agency, once per key. */
+  sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number }): Promise<'sent' | 'already_sent' | 'failed_permanently'>;
+  /** Marks the request fulfilled and the milestone under review. */
+  recordEvidenceReceived(input: { milestoneId: string; evidenceRequestId: string; evidenceId: string }): Promise<void>;
+}
