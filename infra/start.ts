@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { Runtime } from '@temporalio/worker';
 import { loadDemoPlan } from './demo/load-demo-plan';
 import { loadOrCreateDevSecrets } from './dev-stack/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './dev-stack/embedded-postgres';
@@ -16,6 +17,8 @@ const log = (message: string) => console.log(`[start] ${message}`);
 const ROOT = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
+  // This process owns Ctrl-C: the SDK's own handlers would exit before the dev server is stopped.
+  Runtime.install({ shutdownSignals: [] });
   const env = { ...process.env };
   const dataDir = path.resolve(env.DATA_DIR ?? path.join(ROOT, '.data'));
   mkdirSync(dataDir, { recursive: true });
@@ -32,8 +35,9 @@ async function main(): Promise<void> {
     log('Stopped.');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  const onSignal = () => void stopAll(0);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     const secrets = loadOrCreateDevSecrets(dataDir);
@@ -61,6 +65,12 @@ async function main(): Promise<void> {
       log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.join(dataDir, 'postgres')})...`);
       const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, log });
       stops.push(() => database.stop());
+      // embedded-postgres registers signal handlers that stop it and exit the process at once; this
+      // process stops everything itself, in order (API and worker first, PostgreSQL after them).
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(signal);
+        process.on(signal, onSignal);
+      }
       await ensureDatabase(database.serverUrl, 'ogp_monitor');
       env.DATABASE_URL = `${database.serverUrl}/ogp_monitor`;
     }
@@ -68,7 +78,7 @@ async function main(): Promise<void> {
     let mailViewer: string | null = null;
     if (!env.SMTP_URL) {
       const sink = new MailSink();
-      const smtp = await sink.start({ port: Number(env.MAIL_SINK_SMTP_PORT ?? 1025) });
+      const smtp = await sink.start({ port: Number(env.MAIL_SINK_SMTP_PORT ?? 1025), storeDir: path.join(dataDir, 'mail') });
       mailViewer = await sink.startViewer(Number(env.MAIL_VIEWER_PORT ?? 1080));
       stops.push(() => sink.stop());
       env.SMTP_URL = smtp.url;

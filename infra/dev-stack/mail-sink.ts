@@ -1,4 +1,6 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -22,8 +24,14 @@ export class MailSink {
   /** Recipients the server refuses with a permanent 550 (to test bad addresses). */
   readonly rejectRecipients = new Set<string>();
 
-  async start(options: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+  /**
+   * `storeDir`: keep each message as `<id>.eml` plus `<id>.json` (envelope), and load the ones kept
+   * by earlier runs, so the viewer still lists them after a restart.
+   */
+  async start(options: { port?: number; host?: string; storeDir?: string } = {}): Promise<{ port: number; url: string }> {
     const host = options.host ?? '127.0.0.1';
+    const storeDir = options.storeDir;
+    if (storeDir) await this.loadStored(storeDir);
     this.smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -33,13 +41,24 @@ export class MailSink {
         callback();
       },
       onData: (stream, session, callback) => {
-        simpleParser(stream)
-          .then((parsed) => {
-            this.messages.push({ id: this.messages.length + 1, receivedAt: new Date(), envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed });
-            this.waiters.forEach((wake) => wake());
-            callback();
-          })
-          .catch(callback);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('error', callback);
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw)
+            .then((parsed) => {
+              const mail: ReceivedMail = { id: this.messages.length + 1, receivedAt: new Date(), envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed };
+              if (storeDir) {
+                writeFileSync(path.join(storeDir, `${mail.id}.eml`), raw);
+                writeFileSync(path.join(storeDir, `${mail.id}.json`), JSON.stringify({ receivedAt: mail.receivedAt, envelopeTo: mail.envelopeTo }));
+              }
+              this.messages.push(mail);
+              this.waiters.forEach((wake) => wake());
+              callback();
+            })
+            .catch(callback);
+        });
       },
     });
     await new Promise<void>((resolve, reject) => {
@@ -48,6 +67,20 @@ export class MailSink {
     });
     const port = (this.smtp.server.address() as AddressInfo).port;
     return { port, url: `smtp://${host}:${port}` };
+  }
+
+  private async loadStored(storeDir: string): Promise<void> {
+    mkdirSync(storeDir, { recursive: true });
+    const ids = readdirSync(storeDir)
+      .filter((name) => name.endsWith('.eml'))
+      .map((name) => Number(name.slice(0, -4)))
+      .filter((id) => Number.isInteger(id) && existsSync(path.join(storeDir, `${id}.json`)))
+      .sort((a, b) => a - b);
+    for (const id of ids) {
+      const envelope = JSON.parse(readFileSync(path.join(storeDir, `${id}.json`), 'utf8')) as { receivedAt: string; envelopeTo: string[] };
+      const parsed = await simpleParser(readFileSync(path.join(storeDir, `${id}.eml`)));
+      this.messages.push({ id, receivedAt: new Date(envelope.receivedAt), envelopeTo: envelope.envelopeTo, parsed });
+    }
   }
 
   /** Mail addressed to `to`, in arrival order. */

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { jsonLogger, loadConfig } from '@app/config';
 import { NestFactory } from '@nestjs/core';
+import { installTemporalRuntime } from './temporal/temporal-runtime';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
-    logger: jsonLogger('worker', loadConfig().logLevel),
-  });
+  const config = loadConfig();
+  installTemporalRuntime(config.logLevel);
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: jsonLogger('worker', config.logLevel) });
   // SIGTERM/SIGINT run onApplicationShutdown: the worker drains, then connections close.
   app.enableShutdownHooks();
 }

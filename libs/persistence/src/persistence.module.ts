@@ -14,6 +14,7 @@ export class PersistenceModule {
   static forRoot(options: { applyMigrations: boolean }): DynamicModule {
     return {
       module: PersistenceModule,
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
 import { AgencyDto, CreateAgencyDto, CreateDialogueBoardMemberDto, DialogueBoardMemberDto } from './dto/agency.dto';
 import { CreateJurisdictionDto, JurisdictionDto } from './dto/jurisdiction.dto';
 import { JurisdictionsService } from './jurisdictions.service';
@@ -26,31 +27,31 @@ export class JurisdictionsController {
 
   @Get(':jurisdictionId')
   @ApiOkResponse({ type: JurisdictionDto })
-  get(@Param('jurisdictionId', ParseUUIDPipe) id: string): Promise<JurisdictionDto> {
+  get(@UuidParam('jurisdictionId') id: string): Promise<JurisdictionDto> {
     return this.service.get(id);
   }
 
   @Post(':jurisdictionId/agencies')
   @ApiCreatedResponse({ type: AgencyDto })
-  addAgency(@Param('jurisdictionId', ParseUUIDPipe) id: string, @Body() dto: CreateAgencyDto): Promise<AgencyDto> {
+  addAgency(@UuidParam('jurisdictionId') id: string, @Body() dto: CreateAgencyDto): Promise<AgencyDto> {
     return this.service.addAgency(id, dto);
   }
 
   @Get(':jurisdictionId/agencies')
   @ApiOkResponse({ type: [AgencyDto] })
-  listAgencies(@Param('jurisdictionId', ParseUUIDPipe) id: string): Promise<AgencyDto[]> {
+  listAgencies(@UuidParam('jurisdictionId') id: string): Promise<AgencyDto[]> {
     return this.service.listAgencies(id);
   }
 
   @Post(':jurisdictionId/dialogue-board/members')
   @ApiCreatedResponse({ type: DialogueBoardMemberDto })
-  addBoardMember(@Param('jurisdictionId', ParseUUIDPipe) id: string, @Body() dto: CreateDialogueBoardMemberDto): Promise<DialogueBoardMemberDto> {
+  addBoardMember(@UuidParam('jurisdictionId') id: string, @Body() dto: CreateDialogueBoardMemberDto): Promise<DialogueBoardMemberDto> {
     return this.service.addBoardMember(id, dto);
   }
 
   @Get(':jurisdictionId/dialogue-board/members')
   @ApiOkResponse({ type: [DialogueBoardMemberDto] })
-  listBoardMembers(@Param('jurisdictionId', ParseUUIDPipe) id: string): Promise<DialogueBoardMemberDto[]> {
+  listBoardMembers(@UuidParam('jurisdictionId') id: string): Promise<DialogueBoardMemberDto[]> {
     return this.service.listBoardMembers(id);
   }
 }

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
 import { CommitmentDto, CreateCommitmentDto, CreatedMilestoneDto, CreateMilestoneDto, MilestoneDto } from './dto/commitment.dto';
 import { CreatePlanDto, PlanDto } from './dto/plan.dto';
 import { PlansService } from './plans.service';
@@ -20,37 +21,37 @@ export class PlansController {
 
   @Get('plans/:planId')
   @ApiOkResponse({ type: PlanDto })
-  getPlan(@Param('planId', ParseUUIDPipe) id: string): Promise<PlanDto> {
+  getPlan(@UuidParam('planId') id: string): Promise<PlanDto> {
     return this.service.getPlan(id);
   }
 
   @Post('plans/:planId/commitments')
   @ApiCreatedResponse({ type: CommitmentDto })
-  createCommitment(@Param('planId', ParseUUIDPipe) planId: string, @Body() dto: CreateCommitmentDto): Promise<CommitmentDto> {
+  createCommitment(@UuidParam('planId') planId: string, @Body() dto: CreateCommitmentDto): Promise<CommitmentDto> {
     return this.service.createCommitment(planId, dto);
   }
 
   @Get('plans/:planId/commitments')
   @ApiOkResponse({ type: [CommitmentDto] })
-  listCommitments(@Param('planId', ParseUUIDPipe) planId: string): Promise<CommitmentDto[]> {
+  listCommitments(@UuidParam('planId') planId: string): Promise<CommitmentDto[]> {
     return this.service.listCommitments(planId);
   }
 
   @Post('commitments/:commitmentId/milestones')
   @ApiCreatedResponse({ type: CreatedMilestoneDto, description: "Created; the milestone's workflow is running" })
-  createMilestone(@Param('commitmentId', ParseUUIDPipe) commitmentId: string, @Body() dto: CreateMilestoneDto): Promise<CreatedMilestoneDto> {
+  createMilestone(@UuidParam('commitmentId') commitmentId: string, @Body() dto: CreateMilestoneDto): Promise<CreatedMilestoneDto> {
     return this.service.createMilestone(commitmentId, dto);
   }
 
   @Get('commitments/:commitmentId/milestones')
   @ApiOkResponse({ type: [MilestoneDto] })
-  listMilestones(@Param('commitmentId', ParseUUIDPipe) commitmentId: string): Promise<MilestoneDto[]> {
+  listMilestones(@UuidParam('commitmentId') commitmentId: string): Promise<MilestoneDto[]> {
     return this.service.listMilestones(commitmentId);
   }
 
   @Get('milestones/:milestoneId')
   @ApiOkResponse({ type: MilestoneDto })
-  getMilestone(@Param('milestoneId', ParseUUIDPipe) id: string): Promise<MilestoneDto> {
+  getMilestone(@UuidParam('milestoneId') id: string): Promise<MilestoneDto> {
     return this.service.getMilestone(id);
   }
 }

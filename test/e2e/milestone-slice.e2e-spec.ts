@@ -1,0 +1,121 @@
+/**
+ * The foundation's vertical slice, through public interfaces only: HTTP in, mail out of a real SMTP
+ * server, and the workflow as the Temporal server describes it.
+ */
+import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+describe('milestone vertical slice', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  async function createMilestone(fixture: PlanFixture, dueInSeconds: number, title: string) {
+    const now = Date.now();
+    const response = await system
+      .http()
+      .post(`/commitments/${fixture.commitmentId}/milestones`)
+      .set(system.auth)
+      .send({
+        title,
+        expectedOutput: 'Evaluation report published on the open data portal',
+        startAt: new Date(now).toISOString(),
+        dueAt: new Date(now + dueInSeconds * 1000).toISOString(),
+        responsibleAgencyId: fixture.agencyId,
+      })
+      .expect(201);
+    return response.body as { milestone: { id: string; status: string; workflowId: string }; workflow: { workflowId: string; started: boolean } };
+  }
+
+  it('requests evidence by email, takes it through the signed link and moves the milestone to review', async () => {
+    const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 5, reminderIntervalSeconds: 60 }) });
+    const created = await createMilestone(fixture, 6, 'Participation tools evaluation framework agreed');
+
+    expect(created.workflow).toEqual({ workflowId: `milestone-${created.milestone.id}`, started: true });
+    expect(created.milestone.status).toBe('not_started');
+    const description = await system.temporal.workflow.getHandle(created.workflow.workflowId).describe();
+    expect(description.type).toBe('milestoneWorkflow');
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.taskQueue).toBe(system.config.temporal.taskQueue);
+
+    const requestMail = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
+    expect(requestMail.parsed.subject).toBe('Evidence requested: Participation tools evaluation framework agreed');
+    expect(requestMail.parsed.text).toContain('Expected output: Evaluation report published on the open data portal');
+    expect(requestMail.parsed.text).toMatch(/Due: \d{1,2} \w+ \d{4}/);
+    expect(requestMail.parsed.html).toContain('/evidence-uploads/');
+    const token = uploadTokenFrom(requestMail.parsed.text!);
+
+    const requested = await eventually(
+      () => system.http().get(`/milestones/${created.milestone.id}`).set(system.auth),
+      (r) => r.body.status === 'evidence_requested',
+    );
+    expect(requested.body.status).toBe('evidence_requested');
+
+    const view = await system.http().get(`/evidence-uploads/${token}`).expect(200);
+    expect(view.body).toMatchObject({ status: 'open', milestoneTitle: 'Participation tools evaluation framework agreed', agencyName: 'Secretariat of Modernization and Proximity' });
+
+    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    const refused = await system.http().post(`/evidence-uploads/${tampered}`).send({ narrative: 'x', claimedCompletion: 'complete' }).expect(401);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+
+    const receipt = await system
+      .http()
+      .post(`/evidence-uploads/${token}`)
+      .send({ narrative: 'The framework was agreed at the Dialogue Board meeting and published.', links: ['https://datos.example/framework.pdf'], claimedCompletion: 'complete' })
+      .expect(201);
+    expect(receipt.body).toMatchObject({ milestoneId: created.milestone.id, milestoneStatus: 'under_review' });
+
+    const milestone = await system.http().get(`/milestones/${created.milestone.id}`).set(system.auth).expect(200);
+    expect(milestone.body.status).toBe('under_review');
+    const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
+    const finalState = await handle.result();
+    expect(finalState.status).toBe('under_review');
+    expect(finalState.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'evidence_received']);
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+
+    const again = await system.http().post(`/evidence-uploads/${token}`).send({ narrative: 'Second copy', claimedCompletion: 'complete' }).expect(409);
+    expect(again.body).toMatchObject({ status: 409, title: 'Conflict' });
+    expect(system.mail.to(fixture.agencyEmail)).toHaveLength(1);
+  });
+
+  it('reminds the agency and marks the milestone overdue when no evidence arrives', async () => {
+    const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 4, reminderIntervalSeconds: 2, maxReminders: 1 }) });
+    const created = await createMilestone(fixture, 5, 'Datos abiertos del Plan de Acción Climática publicados');
+    const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
+
+    const request = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
+    expect(request.parsed.subject).toBe('Solicitud de evidencia: Datos abiertos del Plan de Acción Climática publicados');
+    expect(request.parsed.text).toContain('Fecha límite:');
+
+    const reminder = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail) && /^Recordatorio 1/.test(m.parsed.subject ?? ''));
+    expect(reminder.parsed.text).toContain('Todavía no recibimos la evidencia');
+    expect(uploadTokenFrom(reminder.parsed.text!)).toBe(uploadTokenFrom(request.parsed.text!));
+
+    const overdue = await eventually(
+      () => system.http().get(`/milestones/${created.milestone.id}`).set(system.auth),
+      (r) => r.body.status === 'overdue',
+    );
+    expect(overdue.body.status).toBe('overdue');
+
+    const state = await eventually(
+      () => handle.query<{ status: string; remindersSent: number; history: { event: string }[] }>('getMilestoneState'),
+      (s) => s.status === 'overdue',
+    );
+    expect(state.remindersSent).toBe(1);
+    expect(state.history.map((h) => h.event)).toEqual(['opened', 'evidence_requested', 'reminder_sent', 'overdue']);
+    expect((await handle.describe()).status.name).toBe('RUNNING'); // late evidence is still accepted
+
+    // maxReminders is 1: no further mail however long it waits beyond this point.
+    expect(system.mail.to(fixture.agencyEmail).map((m) => m.parsed.subject)).toEqual([
+      'Solicitud de evidencia: Datos abiertos del Plan de Acción Climática publicados',
+      'Recordatorio 1: evidencia pendiente para Datos abiertos del Plan de Acción Climática publicados',
+    ]);
+    await handle.terminate('test finished');
+  });
+});

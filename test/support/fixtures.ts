@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { MonitoringPolicy } from '../../libs/domain/src';
+import type { TestSystem } from './test-system';
+
+/** A policy in seconds, so a real workflow runs through its life within a test. */
+export function secondsPolicy(overrides: Partial<MonitoringPolicy> = {}): Partial<MonitoringPolicy> {
+  return { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 5, secondLevelEscalationSeconds: 10, uploadLinkValidityAfterDueSeconds: 600, ...overrides };
+}
+
+export interface PlanFixture {
+  jurisdictionId: string;
+  agencyId: string;
+  agencyEmail: string;
+  planId: string;
+  commitmentId: string;
+}
+
+/** Creates, through the API, a jurisdiction with one agency, an active plan and one commitment. */
+export async function createPlanFixture(system: TestSystem, options: { language?: 'es' | 'en'; policy?: Partial<MonitoringPolicy> } = {}): Promise<PlanFixture> {
+  const suffix = randomBytes(4).toString('hex');
+  const http = system.http();
+  const jurisdiction = await http
+    .post('/jurisdictions')
+    .set(system.auth)
+    .send({ slug: `city-${suffix}`, name: `City ${suffix}`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' })
+    .expect(201);
+  const agencyEmail = `agency-${suffix}@test.example`;
+  const agency = await http
+    .post(`/jurisdictions/${jurisdiction.body.id}/agencies`)
+    .set(system.auth)
+    .send({ name: 'Secretariat of Modernization and Proximity', contactEmail: agencyEmail, language: options.language ?? 'es' })
+    .expect(201);
+  const today = new Date();
+  const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+  const plan = await http
+    .post('/plans')
+    .set(system.auth)
+    .send({
+      jurisdictionId: jurisdiction.body.id,
+      title: `Action plan ${suffix}`,
+      periodStart: isoDate(new Date(today.getTime() - 86_400_000)),
+      periodEnd: isoDate(new Date(today.getTime() + 365 * 86_400_000)),
+      termEnd: isoDate(new Date(today.getTime() + 430 * 86_400_000)),
+      policy: options.policy ?? secondsPolicy(),
+      imb: { name: 'PoliLab UNR', contactEmails: [`imb-${suffix}@test.example`] },
+    })
+    .expect(201);
+  const commitment = await http
+    .post(`/plans/${plan.body.id}/commitments`)
+    .set(system.auth)
+    .send({ title: 'Dynamic and evaluable citizen-participation tools', leadAgencyId: agency.body.id, ogpValues: ['civic_participation'] })
+    .expect(201);
+  return { jurisdictionId: jurisdiction.body.id, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
+}
+
+/** Polls `read` until `accept` holds or the time is up; returns the last value read. */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    value = await read();
+  }
+  return value;
+}
+
+export function uploadTokenFrom(text: string): string {
+  const match = /\/evidence-uploads\/([A-Za-z0-9_\-.]+)/.exec(text);
+  if (!match) throw new Error(`No upload link in: ${text}`);
+  return match[1];
+}

@@ -1,0 +1,88 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/configure-app';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { APP_CONFIG, AppConfig } from '../../libs/config/src';
+import { MailSink } from '../../infra/dev-stack/mail-sink';
+
+/** Settings of one test file's system: its own task queue and mail sink, the run's shared servers. */
+export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}): AppConfig {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  const temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!databaseUrl || !temporalAddress) throw new Error('The test servers are not running: run these tests through jest (global setup starts them).');
+  return {
+    port: 0,
+    publicBaseUrl: 'http://127.0.0.1',
+    databaseUrl,
+    runMigrations: false, // global setup applied them once
+    temporal: { address: temporalAddress, namespace: 'default', taskQueue: `test-${randomBytes(6).toString('hex')}` },
+    smtpUrl,
+    mailFrom: 'OGP Local Monitor <monitor@test.example>',
+    uploadLinkSecret: randomBytes(24).toString('base64url'),
+    coordinatorToken: randomBytes(24).toString('base64url'),
+    logLevel: 'warn',
+    ...overrides,
+  };
+}
+
+/**
+ * The whole system as a test sees it from outside: the API over HTTP, a running worker, the mail
+ * that reached a real SMTP server, and a Temporal client to inspect workflows on the server.
+ */
+export interface TestSystem {
+  config: AppConfig;
+  api: INestApplication;
+  http: () => ReturnType<typeof request.agent>;
+  auth: { Authorization: string };
+  mail: MailSink;
+  temporal: Client;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestSystem(options: { worker?: boolean } = {}): Promise<TestSystem> {
+  const mail = new MailSink();
+  const smtp = await mail.start();
+  const config = testConfig(smtp.url);
+
+  const apiModule = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config).compile();
+  const api = configureApp(apiModule.createNestApplication({ logger: ['error', 'warn'] }));
+  await api.listen(0, '127.0.0.1');
+
+  let worker: { close(): Promise<void> } | undefined;
+  const startWorker = async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).overrideProvider(APP_CONFIG).useValue(config).compile();
+    moduleRef.useLogger(['error', 'warn']);
+    await moduleRef.init();
+    worker = moduleRef;
+  };
+  const stopWorker = async () => {
+    await worker?.close();
+    worker = undefined;
+  };
+  if (options.worker !== false) await startWorker();
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection });
+  return {
+    config,
+    api,
+    http: () => request.agent(api.getHttpServer()),
+    auth: { Authorization: `Bearer ${config.coordinatorToken}` },
+    mail,
+    temporal,
+    stopWorker,
+    startWorker,
+    close: async () => {
+      await stopWorker();
+      await api.close();
+      await connection.close();
+      await mail.stop();
+    },
+  };
+}
