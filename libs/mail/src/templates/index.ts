@@ -51,7 +51,7 @@ const COPY = {
 } as const;
 
 export function formatDateTime(date: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(language === 'es' ? 'es-AR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(date);
+  return new Intl.DateTimeFormat(language === 'es' ? 'es-AR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' }).format(date);
 }
 
 /** The evidence request, and each reminder of it, in the agency's language. */

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const minimal = {
+  DATABASE_URL: 'postgres://localhost/ogp',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  UPLOAD_LINK_SECRET: 'x'.repeat(32),
+  COORDINATOR_TOKEN: 'y'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      runMigrations: true,
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ogp-monitor' },
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    const config = loadConfig({ ...minimal, PORT: '8080', PUBLIC_BASE_URL: 'https://monitor.example/', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TASK_QUEUE: 'q', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' } });
+  });
+
+  it.each([
+    [{ DATABASE_URL: undefined }, 'DATABASE_URL'],
+    [{ UPLOAD_LINK_SECRET: 'short' }, 'UPLOAD_LINK_SECRET'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %p with an error naming %s', (override, name) => {
+    expect(() => loadConfig({ ...minimal, ...override })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...minimal, ...override })).toThrow(name);
+  });
+});

@@ -1,0 +1,32 @@
+import { DEFAULT_MONITORING_POLICY, InvalidPolicyError, resolvePolicy } from './monitoring-policy';
+
+describe('resolvePolicy', () => {
+  it('fills unset fields with the defaults of a real plan (weeks)', () => {
+    const policy = resolvePolicy({ maxReminders: 5 });
+    expect(policy).toEqual({ ...DEFAULT_MONITORING_POLICY, maxReminders: 5 });
+    expect(policy.evidenceRequestLeadSeconds).toBe(14 * 24 * 3600);
+    expect(policy.reminderIntervalSeconds).toBe(7 * 24 * 3600);
+  });
+
+  it('accepts second-scale policies, as tests and the demo use', () => {
+    expect(resolvePolicy({ evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 2 }).reminderIntervalSeconds).toBe(2);
+  });
+
+  it.each([
+    ['evidenceRequestLeadSeconds', -1],
+    ['maxReminders', 1.5],
+    ['escalationGraceSeconds', Number.NaN],
+  ])('refuses %s = %p and names the field', (field, value) => {
+    expect(() => resolvePolicy({ [field]: value })).toThrow(InvalidPolicyError);
+    try {
+      resolvePolicy({ [field]: value });
+    } catch (error) {
+      expect((error as InvalidPolicyError).field).toBe(`policy.${field}`);
+    }
+  });
+
+  it('refuses reminders with no interval between them', () => {
+    expect(() => resolvePolicy({ reminderIntervalSeconds: 0, maxReminders: 2 })).toThrow('policy.reminderIntervalSeconds');
+    expect(resolvePolicy({ reminderIntervalSeconds: 0, maxReminders: 0 }).maxReminders).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+import { renderEvidenceRequestEmail } from './index';
+
+const data = {
+  agencyName: 'Secretariat of Gender and Human Rights',
+  milestoneTitle: 'Gender-disaggregated data inventory completed',
+  expectedOutput: 'Inventory of municipal datasets',
+  commitmentTitle: 'Tools and capacities for gender-perspective policy analysis',
+  dueAt: new Date('2027-03-31T23:59:00Z'),
+  uploadUrl: 'https://monitor.example/evidence-uploads/abc.def',
+  linkExpiresAt: new Date('2027-05-30T23:59:00Z'),
+  timeZone: 'America/Argentina/Cordoba',
+  reminderNumber: 0,
+};
+
+describe('renderEvidenceRequestEmail', () => {
+  it('says in Spanish what is asked, by when (in the jurisdiction time zone) and where to answer', () => {
+    const email = renderEvidenceRequestEmail('es', data);
+    expect(email.subject).toBe('Solicitud de evidencia: Gender-disaggregated data inventory completed');
+    expect(email.text).toContain('Hito: Gender-disaggregated data inventory completed');
+    expect(email.text).toContain('Producto esperado: Inventory of municipal datasets');
+    expect(email.text).toContain('Fecha límite: 31 de marzo de 2027'); // 20:59 in Córdoba (UTC-3)
+    expect(email.text).toContain('20:59');
+    expect(email.text).toContain(data.uploadUrl);
+    expect(email.html).toContain(`<a href="${data.uploadUrl}">`);
+  });
+
+  it('writes reminders in English, numbered', () => {
+    const email = renderEvidenceRequestEmail('en', { ...data, reminderNumber: 2 });
+    expect(email.subject).toBe('Reminder 2: evidence still due for Gender-disaggregated data inventory completed');
+    expect(email.text).toContain('We have not yet received evidence');
+    expect(email.text).toContain('Due: 31 March 2027');
+  });
+
+  it('escapes HTML in names that come from users', () => {
+    const email = renderEvidenceRequestEmail('en', { ...data, milestoneTitle: '<script>alert(1)</script>' });
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).toContain('&lt;script&gt;');
+  });
+});

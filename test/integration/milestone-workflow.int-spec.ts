@@ -1,0 +1,142 @@
+/**
+ * The milestone workflow alone, on the real dev server, with recorded fake activities: its timers,
+ * its messages and its state, without a database or mail.
+ */
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
+import { MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
+import { getMilestoneStateQuery, MilestoneActivities, milestoneWorkflowId, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { milestoneWorkflow } from '../../workflows/src';
+
+type Call = { name: keyof MilestoneActivities; input: unknown };
+
+function fakeActivities(calls: Call[]): MilestoneActivities {
+  const record = (name: keyof MilestoneActivities, input: unknown) => calls.push({ name, input });
+  return {
+    async setMilestoneStatus(input) {
+      record('setMilestoneStatus', input);
+      return true;
+    },
+    async openEvidenceRequest(input) {
+      record('openEvidenceRequest', input);
+      return { evidenceRequestId: `request-${input.cycle}` };
+    },
+    async sendEvidenceRequestEmail(input) {
+      record('sendEvidenceRequestEmail', input);
+      return 'sent';
+    },
+    async recordEvidenceReceived(input) {
+      record('recordEvidenceReceived', input);
+    },
+  };
+}
+
+describe('milestoneWorkflow', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let nativeConnection: NativeConnection;
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    const address = process.env.TEST_TEMPORAL_ADDRESS!;
+    nativeConnection = await NativeConnection.connect({ address });
+    connection = await Connection.connect({ address });
+    client = new Client({ connection });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await nativeConnection?.close();
+  });
+
+  async function withWorker<T>(calls: Call[], run: (taskQueue: string) => Promise<T>): Promise<T> {
+    const taskQueue = `wf-${randomUUID()}`;
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeActivities(calls) });
+    return worker.runUntil(run(taskQueue));
+  }
+
+  const input = (startInSeconds: number, dueInSeconds: number, policy: Parameters<typeof resolvePolicy>[0]) => {
+    const milestoneId = randomUUID();
+    const now = Date.now();
+    return {
+      milestoneId,
+      workflowId: milestoneWorkflowId(milestoneId),
+      args: [{ milestoneId, startAt: new Date(now + startInSeconds * 1000).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), policy: resolvePolicy(policy) }] as const,
+    };
+  };
+
+  it('takes one of two evidence submissions sent at once and refuses the other in its validator', async () => {
+    const calls: Call[] = [];
+    await withWorker(calls, async (taskQueue) => {
+      const { workflowId, args } = input(0, 30, { evidenceRequestLeadSeconds: 30, reminderIntervalSeconds: 60 });
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [...args] });
+      await waitFor(async () => (await handle.query(getMilestoneStateQuery)).openEvidenceRequestId === 'request-1');
+
+      const results = await Promise.allSettled([
+        handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'e-1', evidenceRequestId: 'request-1' }] }),
+        handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'e-2', evidenceRequestId: 'request-1' }] }),
+      ]);
+      const accepted = results.filter((r) => r.status === 'fulfilled');
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(accepted).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0].reason).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(refused[0].reason.cause.message).toBe('Evidence for this request has already been submitted');
+
+      const state = await handle.result();
+      expect(state.status).toBe(MilestoneStatus.UnderReview);
+      expect(calls.filter((c) => c.name === 'recordEvidenceReceived')).toHaveLength(1);
+    });
+  });
+
+  it('refuses evidence while no request is open, and waits for the start date first', async () => {
+    const calls: Call[] = [];
+    await withWorker(calls, async (taskQueue) => {
+      const { workflowId, args } = input(3600, 7200, { evidenceRequestLeadSeconds: 60 });
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [...args] });
+      const state = await waitFor(async () => {
+        const s = await handle.query(getMilestoneStateQuery);
+        return s.nextTimer ? s : null;
+      });
+      expect(state.status).toBe(MilestoneStatus.NotStarted);
+      expect(state.nextTimer).toEqual({ purpose: 'start', at: args[0].startAt });
+
+      await expect(handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'e-1', evidenceRequestId: 'request-1' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect(calls).toEqual([]); // nothing happened: no status change, no email
+      await handle.terminate('test finished');
+    });
+  });
+
+  it('sends no more reminders than the policy allows, then waits for evidence only', async () => {
+    const calls: Call[] = [];
+    await withWorker(calls, async (taskQueue) => {
+      const { workflowId, args } = input(0, 3, { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 1, maxReminders: 2 });
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [...args] });
+      const state = await waitFor(async () => {
+        const s = await handle.query(getMilestoneStateQuery);
+        return s.status === MilestoneStatus.Overdue && s.nextTimer === null ? s : null;
+      }, 15_000);
+      expect(state.remindersSent).toBe(2);
+      const emails = calls.filter((c) => c.name === 'sendEvidenceRequestEmail').map((c) => (c.input as { reminderNumber: number }).reminderNumber);
+      expect(emails).toEqual([0, 1, 2]);
+      expect(calls).toContainEqual({ name: 'setMilestoneStatus', input: { milestoneId: args[0].milestoneId, status: 'overdue', onlyFrom: ['evidence_requested'] } });
+
+      // Late evidence is still taken.
+      await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'late', evidenceRequestId: 'request-1' }] });
+      expect((await handle.result()).status).toBe(MilestoneStatus.UnderReview);
+    });
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | null | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as T;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
