@@ -1,0 +1,61 @@
+/**
+ * Runs of the milestone workflow whose histories are kept in histories/ and replayed in CI
+ * (test/integration/replay.int-spec.ts), so a change that breaks running workflows fails there.
+ * Regenerate with `npm run record-histories` only when a change is meant to be incompatible
+ * (and then roll it out with patching; see the README).
+ */
+import type { Client } from '@temporalio/client';
+import { resolvePolicy } from '../../libs/domain/src';
+import { MilestoneActivities, submitEvidenceUpdate, getMilestoneStateQuery } from '../../workflows/src/messages';
+import { milestoneWorkflow } from '../../workflows/src';
+
+export const scenarioActivities: MilestoneActivities = {
+  setMilestoneStatus: async () => true,
+  openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
+  sendEvidenceRequestEmail: async () => 'sent',
+  recordEvidenceReceived: async () => undefined,
+};
+
+export interface Scenario {
+  name: string;
+  run(client: Client, taskQueue: string): Promise<string>;
+}
+
+const milestone = (name: string, dueInSeconds: number, policy: Parameters<typeof resolvePolicy>[0]) => {
+  const now = Date.now();
+  return { milestoneId: `replay-${name}`, startAt: new Date(now).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), policy: resolvePolicy(policy) };
+};
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'milestone-evidence-on-time',
+    async run(client, taskQueue) {
+      const input = milestone('evidence-on-time', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 60 });
+      const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [input] });
+      await until(async () => (await handle.query(getMilestoneStateQuery)).openEvidenceRequestId !== null);
+      await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-1', evidenceRequestId: 'request-1' }] });
+      await handle.result();
+      return workflowId;
+    },
+  },
+  {
+    name: 'milestone-reminders-overdue-late-evidence',
+    async run(client, taskQueue) {
+      const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2 });
+      const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [input] });
+      await until(async () => {
+        const state = await handle.query(getMilestoneStateQuery);
+        return state.status === 'overdue' && state.remindersSent === 2 && state.nextTimer === null;
+      });
+      await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-late', evidenceRequestId: 'request-1' }] });
+      await handle.result();
+      return workflowId;
+    },
+  },
+];
