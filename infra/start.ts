@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   try {
     const secrets = loadOrCreateDevSecrets(dataDir);
     env.UPLOAD_LINK_SECRET ??= secrets.uploadLinkSecret;
-    env.COORDINATOR_TOKEN ??= secrets.coordinatorToken;
+    env.ADMIN_TOKEN ??= secrets.adminToken;
     env.PORT ??= '3000';
 
     let temporalUi: string | null = null;
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     children.push(startChild('worker', path.join(ROOT, 'dist/apps/worker/src/main.js'), env, stopAll));
 
     if (env.DEMO_PLAN !== 'false') {
-      const demo = await loadDemoPlan(apiUrl, env.COORDINATOR_TOKEN!);
+      const demo = await loadDemoPlan(apiUrl, env.ADMIN_TOKEN!);
       log(demo.loaded ? `Loaded the Rosario demo plan: ${demo.milestones} milestone workflows started.` : 'The Rosario demo plan was loaded by an earlier run; reusing it.');
     }
 
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         `  Health             ${apiUrl}/health`,
         `  Temporal           ${env.TEMPORAL_ADDRESS}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
         mailViewer ? `  Mail viewer        ${mailViewer}` : `  Mail               ${env.SMTP_URL}`,
-        `  Coordinator token  ${env.COORDINATOR_TOKEN}   (Authorization: Bearer <token>)`,
+        `  Admin token        ${env.ADMIN_TOKEN}   (Authorization: Bearer <token>)`,
         '',
         'Press Ctrl-C to stop.',
       ].join('\n'),

@@ -29,7 +29,8 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
   });
   const agencyIds = {} as Record<AgencyKey, string>;
   for (const [key, agency] of Object.entries(AGENCIES) as [AgencyKey, (typeof AGENCIES)[AgencyKey]][]) {
-    agencyIds[key] = (await call<{ id: string }>('POST', `/jurisdictions/${jurisdiction.id}/agencies`, agency)).id;
+    const { contactEmail, contactName, ...rest } = agency;
+    agencyIds[key] = (await call<{ id: string }>('POST', `/jurisdictions/${jurisdiction.id}/agencies`, { ...rest, contacts: [{ name: contactName, email: contactEmail }] })).id;
   }
   for (const [i, organisation] of BOARD_ORGANISATIONS.entries()) {
     await call('POST', `/jurisdictions/${jurisdiction.id}/dialogue-board/members`, {
@@ -52,7 +53,8 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
       'Accelerate the digital transformation of the municipality and deepen public policies based on data and evidence, with citizens taking part in every public decision.',
     status: 'active',
     policy: DEMO_POLICY,
-    imb: { name: 'PoliLab UNR', contactEmails: ['imb@polilab.demo.example'] },
+    imb: { name: 'PoliLab UNR', contacts: [{ name: 'IMB coordination', email: 'imb@polilab.demo.example' }] },
+    endorsingStakeholders: BOARD_ORGANISATIONS,
   });
 
   let milestones = 0;

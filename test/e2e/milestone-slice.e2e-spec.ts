@@ -21,7 +21,7 @@ describe('milestone vertical slice', () => {
     const response = await system
       .http()
       .post(`/commitments/${fixture.commitmentId}/milestones`)
-      .set(system.auth)
+      .set(fixture.coordinator)
       .send({
         title,
         expectedOutput: 'Evaluation report published on the open data portal',
@@ -30,14 +30,15 @@ describe('milestone vertical slice', () => {
         responsibleAgencyId: fixture.agencyId,
       })
       .expect(201);
-    return response.body as { milestone: { id: string; status: string; workflowId: string }; workflow: { workflowId: string; started: boolean } };
+    const body = response.body as { id: string; status: string; workflowId: string; workflow: { workflowId: string; effect: string } };
+    return { milestone: body, workflow: body.workflow };
   }
 
   it('requests evidence by email, takes it through the signed link and moves the milestone to review', async () => {
     const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 5, reminderIntervalSeconds: 60 }) });
     const created = await createMilestone(fixture, 6, 'Participation tools evaluation framework agreed');
 
-    expect(created.workflow).toEqual({ workflowId: `milestone-${created.milestone.id}`, started: true });
+    expect(created.workflow).toEqual({ workflowId: `milestone-${created.milestone.id}`, effect: 'started' });
     expect(created.milestone.status).toBe('not_started');
     const description = await system.temporal.workflow.getHandle(created.workflow.workflowId).describe();
     expect(description.type).toBe('milestoneWorkflow');
@@ -52,7 +53,7 @@ describe('milestone vertical slice', () => {
     const token = uploadTokenFrom(requestMail.parsed.text!);
 
     const requested = await eventually(
-      () => system.http().get(`/milestones/${created.milestone.id}`).set(system.auth),
+      () => system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator),
       (r) => r.body.status === 'evidence_requested',
     );
     expect(requested.body.status).toBe('evidence_requested');
@@ -71,7 +72,7 @@ describe('milestone vertical slice', () => {
       .expect(201);
     expect(receipt.body).toMatchObject({ milestoneId: created.milestone.id, milestoneStatus: 'under_review' });
 
-    const milestone = await system.http().get(`/milestones/${created.milestone.id}`).set(system.auth).expect(200);
+    const milestone = await system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator).expect(200);
     expect(milestone.body.status).toBe('under_review');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
     const finalState = await handle.result();
@@ -98,7 +99,7 @@ describe('milestone vertical slice', () => {
     expect(uploadTokenFrom(reminder.parsed.text!)).toBe(uploadTokenFrom(request.parsed.text!));
 
     const overdue = await eventually(
-      () => system.http().get(`/milestones/${created.milestone.id}`).set(system.auth),
+      () => system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator),
       (r) => r.body.status === 'overdue',
     );
     expect(overdue.body.status).toBe('overdue');

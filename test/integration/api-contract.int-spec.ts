@@ -40,7 +40,7 @@ describe('API contract', () => {
 
   describe('validation', () => {
     it('names each missing or mistyped field', async () => {
-      const response = await system.http().post('/jurisdictions').set(system.auth).send({ slug: 'Bad Slug', name: 42, country: 'Argentina' }).expect(400);
+      const response = await system.http().post('/jurisdictions').set(system.adminAuth).send({ slug: 'Bad Slug', name: 42, country: 'Argentina' }).expect(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.body.title).toBe('Invalid request');
       expect(problem(response.body)).toEqual(expect.arrayContaining(['slug', 'name', 'country', 'timeZone', 'defaultLanguage']));
@@ -50,7 +50,7 @@ describe('API contract', () => {
       const response = await system
         .http()
         .post(`/plans/${fixture.planId}/commitments`)
-        .set(system.auth)
+        .set(fixture.coordinator)
         .send({ title: 'Open contracting', leadAgencyId: fixture.agencyId, budget: 100 })
         .expect(400);
       expect(problem(response.body)).toEqual(['budget']);
@@ -60,24 +60,24 @@ describe('API contract', () => {
       const response = await system
         .http()
         .post('/plans')
-        .set(system.auth)
+        .set(fixture.coordinator)
         .send({ jurisdictionId: fixture.jurisdictionId, title: 'Plan', periodStart: '2026-01-01', periodEnd: '2027-01-01', termEnd: '2027-03-01', policy: { maxReminders: -1, reminderIntervalSeconds: 'weekly' } })
         .expect(400);
       expect(problem(response.body)).toEqual(expect.arrayContaining(['policy.maxReminders', 'policy.reminderIntervalSeconds']));
     });
 
     it('refuses oversized strings', async () => {
-      const response = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/agencies`).set(system.auth).send({ name: 'x'.repeat(201), contactEmail: 'a@b.example', language: 'es' }).expect(400);
+      const response = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/agencies`).set(fixture.coordinator).send({ name: 'x'.repeat(201), contacts: [{ email: 'a@b.example' }], language: 'es' }).expect(400);
       expect(problem(response.body)).toEqual(['name']);
     });
 
     it('names a path parameter that is not a UUID', async () => {
-      const response = await system.http().get('/milestones/42').set(system.auth).expect(400);
+      const response = await system.http().get('/milestones/42').set(fixture.coordinator).expect(400);
       expect(problem(response.body)).toEqual(['milestoneId']);
     });
 
     it('answers 400, not 500, to a body that is not JSON', async () => {
-      const response = await system.http().post('/jurisdictions').set(system.auth).set('content-type', 'application/json').send('{"slug": ').expect(400);
+      const response = await system.http().post('/jurisdictions').set(system.adminAuth).set('content-type', 'application/json').send('{"slug": ').expect(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
     });
   });
@@ -87,7 +87,7 @@ describe('API contract', () => {
       const response = await system
         .http()
         .post('/plans')
-        .set(system.auth)
+        .set(fixture.coordinator)
         .send({ jurisdictionId: fixture.jurisdictionId, title: 'Too long', periodStart: '2026-01-01', periodEnd: '2028-01-01', termEnd: '2027-12-10' })
         .expect(422);
       expect(problem(response.body)).toEqual(['periodEnd']);
@@ -97,12 +97,12 @@ describe('API contract', () => {
       const response = await system
         .http()
         .post(`/commitments/${fixture.commitmentId}/milestones`)
-        .set(system.auth)
+        .set(fixture.coordinator)
         .send({ title: 'Late', startAt: new Date().toISOString(), dueAt: '2040-01-01T00:00:00Z', responsibleAgencyId: fixture.agencyId })
         .expect(422);
       expect(problem(response.body)).toEqual(['dueAt']);
-      const list = await system.http().get(`/commitments/${fixture.commitmentId}/milestones`).set(system.auth).expect(200);
-      expect(list.body).toEqual([]);
+      const list = await system.http().get(`/plans/${fixture.planId}/milestones`).query({ commitmentId: fixture.commitmentId }).set(fixture.coordinator).expect(200);
+      expect(list.body).toMatchObject({ items: [], total: 0 });
     });
 
     it("refuses an agency of another jurisdiction as the responsible agency", async () => {
@@ -110,25 +110,25 @@ describe('API contract', () => {
       const response = await system
         .http()
         .post(`/commitments/${fixture.commitmentId}/milestones`)
-        .set(system.auth)
+        .set(fixture.coordinator)
         .send({ title: 'Mine', startAt: new Date().toISOString(), dueAt: new Date(Date.now() + 86_400_000).toISOString(), responsibleAgencyId: other.agencyId })
         .expect(422);
       expect(problem(response.body)).toEqual(['responsibleAgencyId']);
     });
 
     it('answers 409 naming the slug when a jurisdiction slug is taken', async () => {
-      const jurisdiction = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}`).set(system.auth).expect(200);
+      const jurisdiction = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}`).set(fixture.coordinator).expect(200);
       const response = await system
         .http()
         .post('/jurisdictions')
-        .set(system.auth)
+        .set(system.adminAuth)
         .send({ slug: jurisdiction.body.slug, name: 'Again', country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' })
         .expect(409);
       expect(problem(response.body)).toEqual(['slug']);
     });
 
     it('answers 404 for a plan that does not exist', async () => {
-      await system.http().get('/plans/8c4f8c2e-2f7e-4d8a-9d1e-0e4b6f1a2b3c').set(system.auth).expect(404);
+      await system.http().get('/plans/8c4f8c2e-2f7e-4d8a-9d1e-0e4b6f1a2b3c').set(fixture.coordinator).expect(404);
     });
   });
 

@@ -9,6 +9,8 @@ export function secondsPolicy(overrides: Partial<MonitoringPolicy> = {}): Partia
 
 export interface PlanFixture {
   jurisdictionId: string;
+  /** Bearer headers of the jurisdiction's coordinator. */
+  coordinator: { Authorization: string };
   agencyId: string;
   agencyEmail: string;
   planId: string;
@@ -16,41 +18,44 @@ export interface PlanFixture {
 }
 
 /** Creates, through the API, a jurisdiction with one agency, an active plan and one commitment. */
-export async function createPlanFixture(system: TestSystem, options: { language?: 'es' | 'en'; policy?: Partial<MonitoringPolicy> } = {}): Promise<PlanFixture> {
+export async function createPlanFixture(system: TestSystem, options: { language?: 'es' | 'en'; policy?: Partial<MonitoringPolicy>; status?: 'draft' | 'active' } = {}): Promise<PlanFixture> {
   const suffix = randomBytes(4).toString('hex');
   const http = system.http();
   const jurisdiction = await http
     .post('/jurisdictions')
-    .set(system.auth)
+    .set(system.adminAuth)
     .send({ slug: `city-${suffix}`, name: `City ${suffix}`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' })
     .expect(201);
+  const token = await http.post(`/jurisdictions/${jurisdiction.body.id}/tokens`).set(system.adminAuth).send({ role: 'coordinator', label: `Coordinator of ${suffix}` }).expect(201);
+  const coordinator = { Authorization: `Bearer ${token.body.token}` };
   const agencyEmail = `agency-${suffix}@test.example`;
   const agency = await http
     .post(`/jurisdictions/${jurisdiction.body.id}/agencies`)
-    .set(system.auth)
-    .send({ name: 'Secretariat of Modernization and Proximity', contactEmail: agencyEmail, language: options.language ?? 'es' })
+    .set(coordinator)
+    .send({ name: 'Secretariat of Modernization and Proximity', contacts: [{ name: 'Referent', email: agencyEmail }], language: options.language ?? 'es' })
     .expect(201);
   const today = new Date();
   const isoDate = (d: Date) => d.toISOString().slice(0, 10);
   const plan = await http
     .post('/plans')
-    .set(system.auth)
+    .set(coordinator)
     .send({
       jurisdictionId: jurisdiction.body.id,
       title: `Action plan ${suffix}`,
       periodStart: isoDate(new Date(today.getTime() - 86_400_000)),
       periodEnd: isoDate(new Date(today.getTime() + 365 * 86_400_000)),
       termEnd: isoDate(new Date(today.getTime() + 430 * 86_400_000)),
+      status: options.status ?? 'active',
       policy: options.policy ?? secondsPolicy(),
-      imb: { name: 'PoliLab UNR', contactEmails: [`imb-${suffix}@test.example`] },
+      imb: { name: 'PoliLab UNR', contacts: [{ name: 'IMB contact', email: `imb-${suffix}@test.example` }] },
     })
     .expect(201);
   const commitment = await http
     .post(`/plans/${plan.body.id}/commitments`)
-    .set(system.auth)
+    .set(coordinator)
     .send({ title: 'Dynamic and evaluable citizen-participation tools', leadAgencyId: agency.body.id, ogpValues: ['civic_participation'] })
     .expect(201);
-  return { jurisdictionId: jurisdiction.body.id, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
+  return { jurisdictionId: jurisdiction.body.id, coordinator, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
 }
 
 /** Polls `read` until `accept` holds or the time is up; returns the last value read. */

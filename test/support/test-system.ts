@@ -23,7 +23,7 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     smtpUrl,
     mailFrom: 'OGP Local Monitor <monitor@test.example>',
     uploadLinkSecret: randomBytes(24).toString('base64url'),
-    coordinatorToken: randomBytes(24).toString('base64url'),
+    adminToken: randomBytes(24).toString('base64url'),
     logLevel: 'warn',
     ...overrides,
   };
@@ -37,7 +37,8 @@ export interface TestSystem {
   config: AppConfig;
   api: INestApplication;
   http: () => ReturnType<typeof request.agent>;
-  auth: { Authorization: string };
+  /** Bearer headers of the deployment admin. */
+  adminAuth: { Authorization: string };
   mail: MailSink;
   temporal: Client;
   stopWorker(): Promise<void>;
@@ -73,7 +74,7 @@ export async function startTestSystem(options: { worker?: boolean } = {}): Promi
     config,
     api,
     http: () => request.agent(api.getHttpServer()),
-    auth: { Authorization: `Bearer ${config.coordinatorToken}` },
+    adminAuth: { Authorization: `Bearer ${config.adminToken}` },
     mail,
     temporal,
     stopWorker,

@@ -1,19 +1,25 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { TemporalClientModule } from '@app/temporal';
-import { CoordinatorTokenGuard } from './auth/coordinator-token.guard';
+import { AuthGuard } from './auth/auth.guard';
+import { EtagInterceptor } from './common/etag.interceptor';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
+import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlansModule } from './plans/plans.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, PlansModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, EvidenceModule],
   providers: [
-    { provide: APP_GUARD, useClass: CoordinatorTokenGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).
+    { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })

@@ -4,7 +4,7 @@ const minimal = {
   DATABASE_URL: 'postgres://localhost/ogp',
   SMTP_URL: 'smtp://127.0.0.1:1025',
   UPLOAD_LINK_SECRET: 'x'.repeat(32),
-  COORDINATOR_TOKEN: 'y'.repeat(32),
+  ADMIN_TOKEN: 'y'.repeat(32),
 };
 
 describe('loadConfig', () => {

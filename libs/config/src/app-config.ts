@@ -18,8 +18,11 @@ export interface AppConfig {
   mailFrom: string;
   /** Secret that signs agencies' upload links. */
   uploadLinkSecret: string;
-  /** Bearer token of the coordinator role until per-user API tokens exist. */
-  coordinatorToken: string;
+  /**
+   * Bearer token of the deployment's administrator: creates jurisdictions and their first
+   * coordinator tokens. Everyone else uses API tokens stored (hashed) in the database.
+   */
+  adminToken: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -45,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',
     uploadLinkSecret: requiredSecret(env, 'UPLOAD_LINK_SECRET'),
-    coordinatorToken: requiredSecret(env, 'COORDINATOR_TOKEN'),
+    adminToken: requiredSecret(env, 'ADMIN_TOKEN'),
     logLevel,
   };
 }

@@ -2,3 +2,5 @@ export * from './monitoring-policy';
 export * from './milestone-status';
 export * from './milestone-timeline';
 export * from './ogp-vocabulary';
+export * from './progress';
+export * from './plan-rules';

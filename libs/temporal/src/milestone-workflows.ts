@@ -3,11 +3,14 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MonitoringPolicy } from '@app/domain';
 import {
+  cancelUpdate,
   getMilestoneStateQuery,
   MILESTONE_WORKFLOW_TYPE,
   MilestoneState,
   MilestoneWorkflowInput,
   milestoneWorkflowId,
+  MilestoneUpdateResult,
+  replanUpdate,
   SubmitEvidenceInput,
   SubmitEvidenceResult,
   submitEvidenceUpdate,
@@ -50,6 +53,21 @@ export class MilestoneWorkflows {
     return this.client.workflow
       .getHandle(milestoneWorkflowId(milestoneId))
       .executeUpdate(submitEvidenceUpdate, { args: [input], updateId: `evidence-${input.evidenceId}` });
+  }
+
+  /**
+   * Re-arms the workflow's timers from a new due date. The update id is derived from the
+   * replanning record, so a retried call applies it once.
+   */
+  async replan(milestoneId: string, replanningId: string, dueAt: Date, reason: string): Promise<MilestoneUpdateResult> {
+    return this.client.workflow
+      .getHandle(milestoneWorkflowId(milestoneId))
+      .executeUpdate(replanUpdate, { args: [{ dueAt: dueAt.toISOString(), reason }], updateId: `replan-${replanningId}` });
+  }
+
+  /** Ends the workflow: no more requests or reminders. */
+  async cancel(milestoneId: string, reason: string): Promise<MilestoneUpdateResult> {
+    return this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(cancelUpdate, { args: [{ reason }], updateId: `cancel-${milestoneId}` });
   }
 
   async state(milestoneId: string): Promise<MilestoneState> {

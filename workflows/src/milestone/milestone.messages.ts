@@ -36,6 +36,8 @@ export interface MilestoneHistoryEntry {
 
 export interface MilestoneState {
   milestoneId: string;
+  /** Current due date (ISO 8601), after any replanning. */
+  dueAt: string;
   status: MilestoneStatus;
   /** Evidence request cycle: 1 for the first request. 0 before any request. */
   cycle: number;
@@ -48,6 +50,26 @@ export interface MilestoneState {
 
 /** Evidence arrived for the open request. Refused when no request is open or one was already answered. */
 export const submitEvidenceUpdate = defineUpdate<SubmitEvidenceResult, [SubmitEvidenceInput]>('submitEvidence');
+
+export interface ReplanInput {
+  /** ISO 8601 instant: the new due date. Every timer is re-armed from it. */
+  dueAt: string;
+  reason: string;
+}
+
+export interface CancelInput {
+  reason: string;
+}
+
+export interface MilestoneUpdateResult {
+  status: MilestoneStatus;
+}
+
+/** The due date moved (replanning). Refused once the milestone is under review, completed or cancelled. */
+export const replanUpdate = defineUpdate<MilestoneUpdateResult, [ReplanInput]>('replan');
+
+/** The milestone was cancelled: the workflow stops chasing and ends. */
+export const cancelUpdate = defineUpdate<MilestoneUpdateResult, [CancelInput]>('cancel');
 
 export const getMilestoneStateQuery = defineQuery<MilestoneState>('getMilestoneState');
 

@@ -33,28 +33,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(exception);
+    const problem = problemFrom(exception);
     problem.instance = request.originalUrl;
     if (problem.status >= 500) {
       this.logger.error({ msg: 'unhandled error', method: request.method, path: request.originalUrl, error: String((exception as Error)?.stack ?? exception) });
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
+}
 
-  private toProblem(exception: unknown): ProblemDetails {
-    if (!(exception instanceof HttpException)) {
-      return { type: 'about:blank', title: 'Internal Server Error', status: HttpStatus.INTERNAL_SERVER_ERROR };
-    }
-    const status = exception.getStatus();
-    const body = exception.getResponse();
-    const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    const title = typeof fromBody.title === 'string' ? fromBody.title : defaultTitle(status, exception.message);
-    const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof fromBody.message === 'string' && fromBody.message !== title ? fromBody.message : undefined;
-    const problem: ProblemDetails = { type: 'about:blank', title, status };
-    if (detail) problem.detail = detail;
-    if (Array.isArray(fromBody.errors) && fromBody.errors.length > 0) problem.errors = fromBody.errors as FieldError[];
-    return problem;
+/** The problem document an exception becomes (500 with no details for anything unexpected). */
+export function problemFrom(exception: unknown): ProblemDetails {
+  if (!(exception instanceof HttpException)) {
+    return { type: 'about:blank', title: 'Internal Server Error', status: HttpStatus.INTERNAL_SERVER_ERROR };
   }
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const title = typeof fromBody.title === 'string' ? fromBody.title : defaultTitle(status, exception.message);
+  const detail = typeof fromBody.detail === 'string' ? fromBody.detail : typeof fromBody.message === 'string' && fromBody.message !== title ? fromBody.message : undefined;
+  const problem: ProblemDetails = { type: 'about:blank', title, status };
+  if (detail) problem.detail = detail;
+  if (Array.isArray(fromBody.errors) && fromBody.errors.length > 0) problem.errors = fromBody.errors as FieldError[];
+  return problem;
 }
 
 function defaultTitle(status: number, message: string): string {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { EvidenceReceiptDto, EvidenceRequestViewDto, SubmitEvidenceDto } from './dto/evidence-upload.dto';
 import { EvidenceUploadsService } from './evidence-uploads.service';

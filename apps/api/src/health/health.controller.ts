@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { TemporalConnection } from '@app/temporal';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/roles.decorator';
 
 /** Readiness: the database answers and the Temporal frontend answers. 503 when either does not. */
 @ApiTags('health')

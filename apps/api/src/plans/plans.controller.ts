@@ -1,57 +1,63 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, Role } from '../auth/actor';
+import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
+import { ApiIfMatch, IfMatch } from '../common/etag';
+import { Page, pageSchema } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
-import { CommitmentDto, CreateCommitmentDto, CreatedMilestoneDto, CreateMilestoneDto, MilestoneDto } from './dto/commitment.dto';
-import { CreatePlanDto, PlanDto } from './dto/plan.dto';
+import { CreatePlanDto, ListPlansQueryDto, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
+import { PlanProgressDto } from './dto/progress.dto';
+import { PlanScope } from './plan-scope.service';
 import { PlansService } from './plans.service';
+import { ProgressService } from './progress.service';
 
 @ApiTags('plans')
-@ApiBearerAuth()
 @ApiProblemResponses()
-@Controller()
+@Controller('plans')
 export class PlansController {
-  constructor(private readonly service: PlansService) {}
+  constructor(
+    private readonly service: PlansService,
+    private readonly progress: ProgressService,
+    private readonly scope: PlanScope,
+  ) {}
 
-  @Post('plans')
-  @ApiCreatedResponse({ type: PlanDto })
-  createPlan(@Body() dto: CreatePlanDto): Promise<PlanDto> {
-    return this.service.createPlan(dto);
+  @Post()
+  @Roles(Role.Coordinator)
+  @ApiOperation({ summary: 'Create an action plan (draft unless status is active)' })
+  @ApiCreatedResponse({ type: PlanWriteResultDto })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreatePlanDto): Promise<PlanWriteResultDto> {
+    return this.service.create(actor, dto);
   }
 
-  @Get('plans/:planId')
+  @Get()
+  @Roles(Role.Coordinator, Role.Imb)
+  @ApiOkResponse({ type: pageSchema(PlanDto, 'PlanPage') })
+  list(@CurrentActor() actor: Actor, @Query() query: ListPlansQueryDto): Promise<Page<PlanDto>> {
+    return this.service.list(actor, query);
+  }
+
+  @Get(':planId')
+  @Roles(Role.Coordinator, Role.Imb)
   @ApiOkResponse({ type: PlanDto })
-  getPlan(@UuidParam('planId') id: string): Promise<PlanDto> {
-    return this.service.getPlan(id);
+  get(@CurrentActor() actor: Actor, @UuidParam('planId') id: string): Promise<PlanDto> {
+    return this.service.get(actor, id);
   }
 
-  @Post('plans/:planId/commitments')
-  @ApiCreatedResponse({ type: CommitmentDto })
-  createCommitment(@UuidParam('planId') planId: string, @Body() dto: CreateCommitmentDto): Promise<CommitmentDto> {
-    return this.service.createCommitment(planId, dto);
+  @Patch(':planId')
+  @Roles(Role.Coordinator)
+  @ApiIfMatch()
+  @ApiOperation({ summary: 'Change a plan; activating starts its milestone workflows, closing ends them' })
+  @ApiOkResponse({ type: PlanWriteResultDto })
+  update(@CurrentActor() actor: Actor, @UuidParam('planId') id: string, @IfMatch() version: number, @Body() dto: UpdatePlanDto): Promise<PlanWriteResultDto> {
+    return this.service.update(actor, id, version, dto);
   }
 
-  @Get('plans/:planId/commitments')
-  @ApiOkResponse({ type: [CommitmentDto] })
-  listCommitments(@UuidParam('planId') planId: string): Promise<CommitmentDto[]> {
-    return this.service.listCommitments(planId);
-  }
-
-  @Post('commitments/:commitmentId/milestones')
-  @ApiCreatedResponse({ type: CreatedMilestoneDto, description: "Created; the milestone's workflow is running" })
-  createMilestone(@UuidParam('commitmentId') commitmentId: string, @Body() dto: CreateMilestoneDto): Promise<CreatedMilestoneDto> {
-    return this.service.createMilestone(commitmentId, dto);
-  }
-
-  @Get('commitments/:commitmentId/milestones')
-  @ApiOkResponse({ type: [MilestoneDto] })
-  listMilestones(@UuidParam('commitmentId') commitmentId: string): Promise<MilestoneDto[]> {
-    return this.service.listMilestones(commitmentId);
-  }
-
-  @Get('milestones/:milestoneId')
-  @ApiOkResponse({ type: MilestoneDto })
-  getMilestone(@UuidParam('milestoneId') id: string): Promise<MilestoneDto> {
-    return this.service.getMilestone(id);
+  @Get(':planId/progress')
+  @Roles(Role.Coordinator, Role.Imb)
+  @ApiOperation({ summary: 'Weighted progress: milestone → commitment → plan, in OGP completion levels' })
+  @ApiOkResponse({ type: PlanProgressDto })
+  async getProgress(@CurrentActor() actor: Actor, @UuidParam('planId') id: string): Promise<PlanProgressDto> {
+    return this.progress.ofPlan(await this.scope.plan(actor, id));
   }
 }

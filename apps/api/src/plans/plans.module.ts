@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
-import { JurisdictionsController } from './jurisdictions.controller';
-import { JurisdictionsService } from './jurisdictions.service';
+import { JurisdictionsModule } from '../jurisdictions/jurisdictions.module';
+import { CommitmentsController } from './commitments.controller';
+import { CommitmentsService } from './commitments.service';
+import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
+import { MilestonesController } from './milestones.controller';
+import { MilestonesService } from './milestones.service';
+import { PlanScope } from './plan-scope.service';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
+import { ProgressService } from './progress.service';
 
 @Module({
-  controllers: [JurisdictionsController, PlansController],
-  providers: [JurisdictionsService, PlansService],
-  exports: [PlansService],
+  imports: [JurisdictionsModule],
+  controllers: [PlansController, CommitmentsController, MilestonesController],
+  providers: [PlanScope, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService],
+  exports: [PlanScope, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService],
 })
 export class PlansModule {}

@@ -1,129 +1,129 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { MilestoneStatus, PlanStatus, resolvePolicy } from '@app/domain';
-import { ActionPlanEntity, AgencyEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
-import { MilestoneWorkflows } from '@app/temporal';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import { checkPlanPeriod, PlanStatus, resolvePolicy, RuleWarning } from '@app/domain';
+import { ActionPlanEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
+import { canSeeJurisdiction, notFound } from '../auth/access';
+import { Actor, Role } from '../auth/actor';
+import { mapContacts } from '../common/contact.dto';
+import { staleVersion } from '../common/etag';
+import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
-import { CommitmentDto, CreateCommitmentDto, CreatedMilestoneDto, CreateMilestoneDto, mapCommitment, mapMilestone, MilestoneDto } from './dto/commitment.dto';
-import { CreatePlanDto, mapPlan, PlanDto } from './dto/plan.dto';
-import { JurisdictionsService } from './jurisdictions.service';
+import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
+import { CreatePlanDto, ListPlansQueryDto, mapPlan, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
+import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
+import { assertWritable, PlanScope, ruleViolation } from './plan-scope.service';
 
-/** Action plans, their commitments and milestones; milestone creation starts the milestone's workflow. */
+const TRANSITIONS: Record<string, PlanStatus[]> = {
+  [PlanStatus.Draft]: [PlanStatus.Active],
+  [PlanStatus.Active]: [PlanStatus.Closed],
+  [PlanStatus.Closed]: [],
+};
+
+/** Action plans: their period rules, their status (draft → active → closed) and what it does to workflows. */
 @Injectable()
 export class PlansService {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
-    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
     private readonly jurisdictions: JurisdictionsService,
-    private readonly workflows: MilestoneWorkflows,
+    private readonly scope: PlanScope,
+    private readonly workflowSync: MilestoneWorkflowSync,
   ) {}
 
-  async createPlan(dto: CreatePlanDto): Promise<PlanDto> {
-    await this.jurisdictions.require(dto.jurisdictionId);
-    if (dto.periodStart >= dto.periodEnd) throw invalid('periodEnd', 'periodEnd must be after periodStart');
-    if (dto.periodEnd > dto.termEnd) throw invalid('periodEnd', "periodEnd must not be after the end of the government's term (termEnd)");
-    const plan = this.plans.create({
-      jurisdictionId: dto.jurisdictionId,
-      title: dto.title,
-      periodStart: dto.periodStart,
-      periodEnd: dto.periodEnd,
-      termEnd: dto.termEnd,
-      strategicVision: dto.strategicVision ?? null,
-      status: dto.status ?? PlanStatus.Active,
-      policy: resolvePolicy({ ...dto.policy }),
-      imbName: dto.imb?.name ?? null,
-      imbContactEmails: dto.imb?.contactEmails ?? [],
+  async create(actor: Actor, dto: CreatePlanDto): Promise<PlanWriteResultDto> {
+    await this.jurisdictions.require(actor, dto.jurisdictionId);
+    const warnings = checkPeriod(dto);
+    const plan = await this.db.transaction(async (manager) => {
+      const saved = await manager.save(
+        manager.create(ActionPlanEntity, {
+          jurisdictionId: dto.jurisdictionId,
+          title: dto.title,
+          periodStart: dto.periodStart,
+          periodEnd: dto.periodEnd,
+          termEnd: dto.termEnd,
+          strategicVision: dto.strategicVision ?? null,
+          status: dto.status ?? PlanStatus.Draft,
+          policy: resolvePolicy({ ...dto.policy }),
+          imbName: dto.imb?.name ?? null,
+          imbContacts: mapContacts(dto.imb?.contacts ?? []),
+          endorsingStakeholders: dto.endorsingStakeholders ?? [],
+        }),
+      );
+      await recordAudit(manager, { jurisdictionId: saved.jurisdictionId, actor, action: 'action_plan.created', entityType: 'action_plan', entityId: saved.id, after: saved });
+      return saved;
     });
-    return mapPlan(await this.plans.save(plan));
+    return { ...mapPlan(plan), warnings, workflowsChanged: 0 };
   }
 
-  async getPlan(id: string): Promise<PlanDto> {
-    return mapPlan(await this.requirePlan(id));
+  async list(actor: Actor, query: ListPlansQueryDto): Promise<Page<PlanDto>> {
+    if (query.jurisdictionId && !canSeeJurisdiction(actor, query.jurisdictionId)) throw notFound('jurisdiction', query.jurisdictionId);
+    const where: FindOptionsWhere<ActionPlanEntity> = {};
+    if (actor.role !== Role.Admin) where.jurisdictionId = actor.jurisdictionId!;
+    if (query.jurisdictionId) where.jurisdictionId = query.jurisdictionId;
+    if (query.status) where.status = query.status;
+    const [rows, total] = await this.plans.findAndCount({ where, order: { periodStart: 'DESC', title: 'ASC' }, ...pageOf(query) });
+    return toPage(rows.map(mapPlan), total, query);
   }
 
-  async listCommitments(planId: string): Promise<CommitmentDto[]> {
-    await this.requirePlan(planId);
-    return (await this.commitments.find({ where: { planId }, order: { createdAt: 'ASC' } })).map(mapCommitment);
+  async get(actor: Actor, id: string): Promise<PlanDto> {
+    return mapPlan(await this.scope.plan(actor, id));
   }
 
-  async createCommitment(planId: string, dto: CreateCommitmentDto): Promise<CommitmentDto> {
-    const plan = await this.requirePlan(planId);
-    await this.requireAgencyOf(plan.jurisdictionId, dto.leadAgencyId, 'leadAgencyId');
-    const saved = await this.commitments.save(
-      this.commitments.create({ planId, title: dto.title, description: dto.description ?? null, leadAgencyId: dto.leadAgencyId, ogpValues: dto.ogpValues ?? [] }),
-    );
-    return mapCommitment(saved);
-  }
-
-  async listMilestones(commitmentId: string): Promise<MilestoneDto[]> {
-    await this.requireCommitment(commitmentId);
-    return (await this.milestones.find({ where: { commitmentId }, order: { dueAt: 'ASC' } })).map(mapMilestone);
-  }
-
-  /**
-   * Creates the milestone, then starts its workflow. When Temporal refuses the start the row is
-   * removed again and the client gets a 503, so a milestone never exists unfollowed.
-   */
-  async createMilestone(commitmentId: string, dto: CreateMilestoneDto): Promise<CreatedMilestoneDto> {
-    const commitment = await this.requireCommitment(commitmentId);
-    const plan = await this.requirePlan(commitment.planId);
-    await this.requireAgencyOf(plan.jurisdictionId, dto.responsibleAgencyId, 'responsibleAgencyId');
-    const startAt = new Date(dto.startAt);
-    const dueAt = new Date(dto.dueAt);
-    if (startAt > dueAt) throw invalid('dueAt', 'dueAt must not be before startAt');
-    const periodStart = new Date(`${plan.periodStart}T00:00:00Z`);
-    const periodEnd = new Date(`${plan.periodEnd}T23:59:59.999Z`);
-    if (startAt < periodStart) throw invalid('startAt', `startAt must be inside the plan's period (${plan.periodStart} to ${plan.periodEnd})`);
-    if (dueAt > periodEnd) throw invalid('dueAt', `dueAt must be inside the plan's period (${plan.periodStart} to ${plan.periodEnd})`);
-
-    const milestone = await this.milestones.save(
-      this.milestones.create({
-        commitmentId,
-        title: dto.title,
-        expectedOutput: dto.expectedOutput ?? null,
-        startAt,
-        dueAt,
-        responsibleAgencyId: dto.responsibleAgencyId,
-        status: MilestoneStatus.NotStarted,
-      }),
-    );
-    try {
-      const workflow = await this.workflows.start(milestone, plan.policy);
-      return { milestone: mapMilestone(milestone), workflow };
-    } catch (error) {
-      await this.milestones.delete({ id: milestone.id });
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not accept the milestone's workflow, so the milestone was not created. Try again. (${String(error)})`);
+  async update(actor: Actor, id: string, version: number, dto: UpdatePlanDto): Promise<PlanWriteResultDto> {
+    const before = await this.scope.plan(actor, id);
+    if (before.status === PlanStatus.Closed) assertWritable(before);
+    const next = { periodStart: dto.periodStart ?? before.periodStart, periodEnd: dto.periodEnd ?? before.periodEnd, termEnd: dto.termEnd ?? before.termEnd };
+    const warnings = checkPeriod(next);
+    if (dto.status && dto.status !== before.status && !TRANSITIONS[before.status].includes(dto.status)) {
+      throw ruleViolation('status', `A ${before.status} plan cannot become ${dto.status} (draft → active → closed).`);
     }
+
+    const changes: Partial<ActionPlanEntity> = { ...next };
+    if (dto.title !== undefined) changes.title = dto.title;
+    if (dto.strategicVision !== undefined) changes.strategicVision = dto.strategicVision;
+    if (dto.status !== undefined) changes.status = dto.status;
+    if (dto.policy !== undefined) changes.policy = resolvePolicy({ ...before.policy, ...dto.policy });
+    if (dto.imb !== undefined) {
+      changes.imbName = dto.imb.name;
+      changes.imbContacts = mapContacts(dto.imb.contacts);
+    }
+    if (dto.endorsingStakeholders !== undefined) changes.endorsingStakeholders = dto.endorsingStakeholders;
+
+    const after = await this.db.transaction(async (manager) => {
+      if (dto.periodStart !== undefined || dto.periodEnd !== undefined) await this.assertMilestonesInside(manager.getRepository(MilestoneEntity), id, next);
+      const result = await manager.createQueryBuilder().update(ActionPlanEntity).set(changes).where('id = :id AND version = :version', { id, version }).execute();
+      if (!result.affected) throw staleVersion('action plan');
+      const updated = await manager.findOneByOrFail(ActionPlanEntity, { id });
+      await recordAudit(manager, { jurisdictionId: updated.jurisdictionId, actor, action: statusAction(before.status, updated.status), entityType: 'action_plan', entityId: id, before, after: updated });
+      return updated;
+    });
+
+    let workflowsChanged = 0;
+    if (before.status !== PlanStatus.Active && after.status === PlanStatus.Active) workflowsChanged = await this.workflowSync.startAll(after);
+    if (before.status === PlanStatus.Active && after.status === PlanStatus.Closed) workflowsChanged = await this.workflowSync.endAll(after, 'The action plan was closed');
+    return { ...mapPlan(after), warnings, workflowsChanged };
   }
 
-  async getMilestone(id: string): Promise<MilestoneDto> {
-    const milestone = await this.milestones.findOneBy({ id });
-    if (!milestone) throw new ProblemException(404, 'Not Found', `No milestone ${id}.`);
-    return mapMilestone(milestone);
-  }
-
-  private async requirePlan(id: string): Promise<ActionPlanEntity> {
-    const plan = await this.plans.findOneBy({ id });
-    if (!plan) throw new ProblemException(404, 'Not Found', `No action plan ${id}.`);
-    return plan;
-  }
-
-  private async requireCommitment(id: string): Promise<CommitmentEntity> {
-    const commitment = await this.commitments.findOneBy({ id });
-    if (!commitment) throw new ProblemException(404, 'Not Found', `No commitment ${id}.`);
-    return commitment;
-  }
-
-  private async requireAgencyOf(jurisdictionId: string, agencyId: string, field: string): Promise<AgencyEntity> {
-    const agency = await this.agencies.findOneBy({ id: agencyId, jurisdictionId });
-    if (!agency) throw invalid(field, `${field} must name an agency of the plan's jurisdiction`);
-    return agency;
+  private async assertMilestonesInside(milestones: Repository<MilestoneEntity>, planId: string, period: { periodStart: string; periodEnd: string }): Promise<void> {
+    const outside = await milestones
+      .createQueryBuilder('m')
+      .innerJoin(CommitmentEntity, 'c', 'c.id = m.commitment_id')
+      .where('c.plan_id = :planId', { planId })
+      .andWhere('(m.start_at < :start OR m.due_at > :end)', { start: `${period.periodStart}T00:00:00Z`, end: `${period.periodEnd}T23:59:59.999Z` })
+      .getCount();
+    if (outside > 0) throw ruleViolation('periodEnd', `${outside} milestone(s) would fall outside the new period; replan them first.`);
   }
 }
 
-function invalid(field: string, message: string): ProblemException {
-  return new ProblemException(422, 'Unprocessable Entity', message, [{ field, message }]);
+/** Refuses a period that breaks OGP Local's rules; returns the warnings of one that bends them. */
+function checkPeriod(period: { periodStart: string; periodEnd: string; termEnd: string }): RuleWarning[] {
+  const check = checkPlanPeriod(period);
+  if (check.violations.length > 0) throw new ProblemException(422, 'Unprocessable Entity', check.violations.map((v) => v.message).join(' '), check.violations);
+  return check.warnings;
+}
+
+function statusAction(from: string, to: string): string {
+  if (from === to) return 'action_plan.updated';
+  return to === PlanStatus.Active ? 'action_plan.activated' : to === PlanStatus.Closed ? 'action_plan.closed' : 'action_plan.updated';
 }

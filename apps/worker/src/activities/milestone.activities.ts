@@ -73,7 +73,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       input.reminderNumber === 0
         ? `evidence-request:${milestone.id}:${request.cycle}`
         : `evidence-reminder:${milestone.id}:${request.cycle}:${input.reminderNumber}`;
-    const outcome = await this.outbox.send({ idempotencyKey, to: agency.contactEmail, ...email });
+    const outcome = await this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), ...email });
     if (input.reminderNumber > 0) {
       await this.db
         .getRepository(EvidenceRequestEntity)

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import type { MonitoringPolicy } from '@app/domain';
+import type { Contact } from './contact';
 
 /** One administration's OGP Local action plan. */
 @Entity('action_plan')
@@ -38,8 +39,15 @@ export class ActionPlanEntity {
   imbName!: string | null;
 
   /** IMB contacts who receive escalations. Personal data: never published. */
-  @Column({ type: 'text', name: 'imb_contact_emails', array: true, default: () => "'{}'" })
-  imbContactEmails!: string[];
+  @Column({ type: 'jsonb', name: 'imb_contacts' })
+  imbContacts!: Contact[];
+
+  /** Non-governmental stakeholders that endorsed the plan (organisation names; public). */
+  @Column({ type: 'text', name: 'endorsing_stakeholders', array: true })
+  endorsingStakeholders!: string[];
+
+  @VersionColumn()
+  version!: number;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import type { Contact } from './contact';
 
 /** An implementing institution: it receives evidence requests and uploads evidence. */
 @Entity('agency')
@@ -12,15 +13,15 @@ export class AgencyEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  /** Where evidence requests and reminders go. Personal data: never published. */
-  @Column({ type: 'text', name: 'contact_email' })
-  contactEmail!: string;
-
-  @Column({ type: 'text', name: 'contact_name', nullable: true })
-  contactName!: string | null;
+  /** Who receives evidence requests and reminders (all of them). At least one. */
+  @Column({ type: 'jsonb' })
+  contacts!: Contact[];
 
   @Column({ type: 'text' })
   language!: string;
+
+  @VersionColumn()
+  version!: number;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

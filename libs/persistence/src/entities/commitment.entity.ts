@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 /** A concrete reform of a plan; OGP Local allows up to five at a time. */
 @Entity('commitment')
@@ -20,6 +20,28 @@ export class CommitmentEntity {
 
   @Column({ type: 'text', name: 'ogp_values', array: true, default: () => "'{}'" })
   ogpValues!: string[];
+
+  @Column({ type: 'text', name: 'supporting_stakeholders', array: true })
+  supportingStakeholders!: string[];
+
+  /** An OpenGovChallengeArea. */
+  @Column({ type: 'text', name: 'challenge_area', nullable: true })
+  challengeArea!: string | null;
+
+  /** UN Sustainable Development Goals, 1 to 17. */
+  @Column({ type: 'int', name: 'sdg_tags', array: true })
+  sdgTags!: number[];
+
+  /** The plan's own reference (e.g. "C1"), unique within the plan; used by imports to upsert. */
+  @Column({ type: 'text', name: 'external_id', nullable: true })
+  externalId!: string | null;
+
+  /** A CommitmentStatus: only active commitments count against OGP Local's limit of five. */
+  @Column({ type: 'text' })
+  status!: string;
+
+  @VersionColumn()
+  version!: number;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -1,20 +1,35 @@
 import { ActionPlanEntity } from './action-plan.entity';
 import { AgencyEntity } from './agency.entity';
+import { ApiTokenEntity } from './api-token.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { CommitmentAssessmentEntity } from './commitment-assessment.entity';
 import { CommitmentEntity } from './commitment.entity';
 import { DialogueBoardMemberEntity } from './dialogue-board-member.entity';
+import { EscalationEntity } from './escalation.entity';
 import { EvidenceRequestEntity } from './evidence-request.entity';
 import { EvidenceEntity } from './evidence.entity';
+import { FollowUpCommitteeMemberEntity } from './follow-up-committee-member.entity';
+import { IdempotencyRecordEntity } from './idempotency-record.entity';
 import { JurisdictionEntity } from './jurisdiction.entity';
+import { MilestoneReplanningEntity } from './milestone-replanning.entity';
 import { MilestoneEntity } from './milestone.entity';
 import { OutboxMessageEntity } from './outbox-message.entity';
 
 export * from './action-plan.entity';
 export * from './agency.entity';
+export * from './api-token.entity';
+export * from './audit-event.entity';
+export * from './commitment-assessment.entity';
 export * from './commitment.entity';
+export * from './contact';
 export * from './dialogue-board-member.entity';
+export * from './escalation.entity';
 export * from './evidence-request.entity';
 export * from './evidence.entity';
+export * from './follow-up-committee-member.entity';
+export * from './idempotency-record.entity';
 export * from './jurisdiction.entity';
+export * from './milestone-replanning.entity';
 export * from './milestone.entity';
 export * from './outbox-message.entity';
 
@@ -24,8 +39,15 @@ export const ENTITIES = [
   DialogueBoardMemberEntity,
   ActionPlanEntity,
   CommitmentEntity,
+  FollowUpCommitteeMemberEntity,
+  CommitmentAssessmentEntity,
   MilestoneEntity,
+  MilestoneReplanningEntity,
   EvidenceRequestEntity,
   EvidenceEntity,
+  EscalationEntity,
   OutboxMessageEntity,
+  AuditEventEntity,
+  ApiTokenEntity,
+  IdempotencyRecordEntity,
 ];

@@ -1,4 +1,5 @@
 import { Foundation1763900000000 } from './1763900000000-foundation';
+import { PlanModel1763910000000 } from './1763910000000-plan-model';
 
 /** In order. Listed by class so the same list works from TypeScript sources and from dist/. */
-export const MIGRATIONS = [Foundation1763900000000];
+export const MIGRATIONS = [Foundation1763900000000, PlanModel1763910000000];

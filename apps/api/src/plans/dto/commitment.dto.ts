@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { OgpValue } from '@app/domain';
-import type { CommitmentEntity, MilestoneEntity } from '@app/persistence';
-import { milestoneWorkflowId } from '@app/workflows';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernment, OgpValue, OpenGovChallengeArea, PotentialForResults, SDG_GOALS } from '@app/domain';
+import type { CommitmentAssessmentEntity, CommitmentEntity, FollowUpCommitteeMemberEntity } from '@app/persistence';
+import { PageQueryDto } from '../../common/pagination';
 
 export class CreateCommitmentDto {
   @ApiProperty({ example: 'Dynamic and evaluable citizen-participation tools' })
@@ -17,9 +18,59 @@ export class CreateCommitmentDto {
   @IsUUID()
   leadAgencyId!: string;
 
+  @ApiPropertyOptional({ type: [String], example: ['Colectivo Ciudadano para el Gobierno Abierto'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(300, { each: true })
+  supportingStakeholders?: string[];
+
   @ApiPropertyOptional({ enum: OgpValue, isArray: true })
   @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn(Object.values(OgpValue), { each: true })
   ogpValues?: OgpValue[];
+
+  @ApiPropertyOptional({ enum: OpenGovChallengeArea })
+  @IsOptional() @IsIn(Object.values(OpenGovChallengeArea))
+  challengeArea?: OpenGovChallengeArea;
+
+  @ApiPropertyOptional({ type: [Number], example: [11, 16], description: 'UN Sustainable Development Goals (1-17)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(SDG_GOALS) @IsInt({ each: true }) @Min(1, { each: true }) @Max(SDG_GOALS, { each: true })
+  sdgTags?: number[];
+
+  @ApiPropertyOptional({ example: 'C1', description: "The plan's own reference, unique in the plan" })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  externalId?: string;
+}
+
+export class UpdateCommitmentDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  leadAgencyId?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(300, { each: true })
+  supportingStakeholders?: string[];
+
+  @ApiPropertyOptional({ enum: OgpValue, isArray: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn(Object.values(OgpValue), { each: true })
+  ogpValues?: OgpValue[];
+
+  @ApiPropertyOptional({ enum: OpenGovChallengeArea })
+  @IsOptional() @IsIn(Object.values(OpenGovChallengeArea))
+  challengeArea?: OpenGovChallengeArea;
+
+  @ApiPropertyOptional({ type: [Number] })
+  @IsOptional() @IsArray() @ArrayMaxSize(SDG_GOALS) @IsInt({ each: true }) @Min(1, { each: true }) @Max(SDG_GOALS, { each: true })
+  sdgTags?: number[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  externalId?: string;
+
+  @ApiPropertyOptional({ enum: CommitmentStatus, description: 'At most 5 active commitments per plan' })
+  @IsOptional() @IsIn(Object.values(CommitmentStatus))
+  status?: CommitmentStatus;
 }
 
 export class CommitmentDto {
@@ -28,67 +79,138 @@ export class CommitmentDto {
   @ApiProperty() title!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty() leadAgencyId!: string;
+  @ApiProperty({ type: [String] }) supportingStakeholders!: string[];
   @ApiProperty({ enum: OgpValue, isArray: true }) ogpValues!: string[];
+  @ApiProperty({ enum: OpenGovChallengeArea, nullable: true }) challengeArea!: string | null;
+  @ApiProperty({ type: [Number] }) sdgTags!: number[];
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty({ enum: CommitmentStatus }) status!: string;
+  @ApiProperty() version!: number;
 }
 
 export function mapCommitment(c: CommitmentEntity): CommitmentDto {
-  return { id: c.id, planId: c.planId, title: c.title, description: c.description, leadAgencyId: c.leadAgencyId, ogpValues: c.ogpValues };
-}
-
-export class CreateMilestoneDto {
-  @ApiProperty({ example: 'Participation tools evaluation report published' })
-  @IsString() @IsNotEmpty() @MaxLength(300)
-  title!: string;
-
-  @ApiPropertyOptional({ example: 'Public report with the evaluation of three participation tools' })
-  @IsOptional() @IsString() @MaxLength(2000)
-  expectedOutput?: string;
-
-  @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'ISO 8601 date or date-time; a date means its first moment (UTC)' })
-  @IsISO8601({ strict: true }) @MaxLength(40)
-  startAt!: string;
-
-  @ApiProperty({ example: '2027-03-31T23:59:00Z', description: 'ISO 8601 date or date-time' })
-  @IsISO8601({ strict: true }) @MaxLength(40)
-  dueAt!: string;
-
-  @ApiProperty({ description: 'Agency asked for the evidence' })
-  @IsUUID()
-  responsibleAgencyId!: string;
-}
-
-export class MilestoneDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() commitmentId!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty({ nullable: true, type: String }) expectedOutput!: string | null;
-  @ApiProperty() startAt!: string;
-  @ApiProperty() dueAt!: string;
-  @ApiProperty() responsibleAgencyId!: string;
-  @ApiProperty({ description: 'not_started, open, evidence_requested, overdue, under_review, completed, cancelled' }) status!: string;
-  @ApiProperty() workflowId!: string;
-}
-
-export function mapMilestone(m: MilestoneEntity): MilestoneDto {
   return {
-    id: m.id,
-    commitmentId: m.commitmentId,
-    title: m.title,
-    expectedOutput: m.expectedOutput,
-    startAt: m.startAt.toISOString(),
-    dueAt: m.dueAt.toISOString(),
-    responsibleAgencyId: m.responsibleAgencyId,
-    status: m.status,
-    workflowId: milestoneWorkflowId(m.id),
+    id: c.id,
+    planId: c.planId,
+    title: c.title,
+    description: c.description,
+    leadAgencyId: c.leadAgencyId,
+    supportingStakeholders: c.supportingStakeholders,
+    ogpValues: c.ogpValues,
+    challengeArea: c.challengeArea,
+    sdgTags: c.sdgTags,
+    externalId: c.externalId,
+    status: c.status,
+    version: c.version,
   };
 }
 
-export class WorkflowStartDto {
-  @ApiProperty({ example: 'milestone-0b6f…' }) workflowId!: string;
-  @ApiProperty({ description: 'False when the workflow was already running (a retried request)' }) started!: boolean;
+export class ListCommitmentsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CommitmentStatus })
+  @IsOptional() @IsIn(Object.values(CommitmentStatus))
+  status?: CommitmentStatus;
 }
 
-export class CreatedMilestoneDto {
-  @ApiProperty({ type: MilestoneDto }) milestone!: MilestoneDto;
-  @ApiProperty({ type: WorkflowStartDto }) workflow!: WorkflowStartDto;
+const MEMBER_KINDS = ['government_referent', 'dialogue_board_member'] as const;
+
+export class CreateCommitteeMemberDto {
+  @ApiProperty({ enum: MEMBER_KINDS })
+  @IsIn(MEMBER_KINDS)
+  kind!: (typeof MEMBER_KINDS)[number];
+
+  @ApiPropertyOptional({ description: 'For Dialogue Board members: the member of the board (name and organisation are taken from it)' })
+  @ValidateIf((o: CreateCommitteeMemberDto) => o.kind === 'dialogue_board_member' || o.dialogueBoardMemberId !== undefined)
+  @IsUUID()
+  dialogueBoardMemberId?: string;
+
+  @ApiPropertyOptional({ description: 'Required for government referents' })
+  @ValidateIf((o: CreateCommitteeMemberDto) => o.kind === 'government_referent' || o.name !== undefined)
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  organisation?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  email?: string;
+}
+
+export class CommitteeMemberDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() commitmentId!: string;
+  @ApiProperty({ enum: MEMBER_KINDS }) kind!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) organisation!: string | null;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ nullable: true, type: String }) dialogueBoardMemberId!: string | null;
+}
+
+export function mapCommitteeMember(m: FollowUpCommitteeMemberEntity): CommitteeMemberDto {
+  return { id: m.id, commitmentId: m.commitmentId, kind: m.kind, name: m.name, organisation: m.organisation, email: m.email, dialogueBoardMemberId: m.dialogueBoardMemberId };
+}
+
+export class CreateAssessmentDto {
+  @ApiProperty({ enum: CompletionLevel })
+  @IsIn(Object.values(CompletionLevel))
+  completion!: CompletionLevel;
+
+  @ApiPropertyOptional({ enum: PotentialForResults })
+  @IsOptional() @IsIn(Object.values(PotentialForResults))
+  potentialForResults?: PotentialForResults;
+
+  @ApiPropertyOptional({ enum: DidItOpenGovernment })
+  @IsOptional() @IsIn(Object.values(DidItOpenGovernment))
+  didItOpenGovernment?: DidItOpenGovernment;
+
+  @ApiProperty()
+  @IsString() @IsNotEmpty() @MaxLength(10000)
+  narrative!: string;
+}
+
+export class AssessmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() commitmentId!: string;
+  @ApiProperty({ enum: AssessmentAssessor }) assessor!: string;
+  @ApiProperty({ enum: CompletionLevel }) completion!: string;
+  @ApiProperty({ enum: PotentialForResults, nullable: true }) potentialForResults!: string | null;
+  @ApiProperty({ enum: DidItOpenGovernment, nullable: true }) didItOpenGovernment!: string | null;
+  @ApiProperty() narrative!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty() assessedAt!: string;
+}
+
+export class CommitmentAssessmentsDto {
+  @ApiProperty({ type: AssessmentDto, nullable: true, description: "The government's current self-assessment" }) government!: AssessmentDto | null;
+  @ApiProperty({ type: AssessmentDto, nullable: true, description: "The IMB's current assessment" }) imb!: AssessmentDto | null;
+  @ApiProperty({ type: [AssessmentDto], description: 'Every assessment, newest first' }) history!: AssessmentDto[];
+}
+
+export function mapAssessment(a: CommitmentAssessmentEntity): AssessmentDto {
+  return {
+    id: a.id,
+    commitmentId: a.commitmentId,
+    assessor: a.assessor,
+    completion: a.completion,
+    potentialForResults: a.potentialForResults,
+    didItOpenGovernment: a.didItOpenGovernment,
+    narrative: a.narrative,
+    actor: a.actor,
+    assessedAt: a.assessedAt.toISOString(),
+  };
+}
+
+export class MilestoneWeightDto {
+  @ApiProperty() @IsUUID()
+  milestoneId!: string;
+
+  @ApiProperty({ minimum: 0, maximum: 1 })
+  @IsNumber({ maxDecimalPlaces: 5 }) @Min(0) @Max(1)
+  weight!: number;
+}
+
+export class SetMilestoneWeightsDto {
+  @ApiProperty({ type: [MilestoneWeightDto], nullable: true, description: 'One weight per milestone of the commitment, summing to 1; null makes them all equal' })
+  @ValidateIf((o: SetMilestoneWeightsDto) => o.weights !== null)
+  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => MilestoneWeightDto)
+  weights!: MilestoneWeightDto[] | null;
 }

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsEmail,
   IsIn,
   IsInt,
   IsISO8601,
@@ -18,6 +17,8 @@ import {
 } from 'class-validator';
 import { MonitoringPolicy, PlanStatus } from '@app/domain';
 import type { ActionPlanEntity } from '@app/persistence';
+import { ContactDto } from '../../common/contact.dto';
+import { PageQueryDto } from '../../common/pagination';
 
 const MAX_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -53,9 +54,9 @@ export class ImbDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ type: [String], example: ['polilab@unr.example'], description: 'Receive escalations' })
-  @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
-  contactEmails!: string[];
+  @ApiProperty({ type: [ContactDto], description: 'Receive escalations' })
+  @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  contacts!: ContactDto[];
 }
 
 export class CreatePlanDto {
@@ -71,7 +72,7 @@ export class CreatePlanDto {
   @IsISO8601({ strict: true }) @MaxLength(10)
   periodStart!: string;
 
-  @ApiProperty({ example: '2023-10-10', description: 'Last day of the plan (YYYY-MM-DD)' })
+  @ApiProperty({ example: '2023-10-10', description: 'Last day of the plan (YYYY-MM-DD); OGP Local asks for two months before the term ends' })
   @IsISO8601({ strict: true }) @MaxLength(10)
   periodEnd!: string;
 
@@ -83,7 +84,7 @@ export class CreatePlanDto {
   @IsOptional() @IsString() @MaxLength(5000)
   strategicVision?: string;
 
-  @ApiPropertyOptional({ enum: PlanStatus, default: PlanStatus.Active })
+  @ApiPropertyOptional({ enum: [PlanStatus.Draft, PlanStatus.Active], default: PlanStatus.Draft, description: 'Milestone workflows run only while the plan is active' })
   @IsOptional() @IsIn([PlanStatus.Draft, PlanStatus.Active])
   status?: PlanStatus;
 
@@ -94,6 +95,63 @@ export class CreatePlanDto {
   @ApiPropertyOptional({ type: ImbDto, description: 'The Independent Monitoring Body' })
   @IsOptional() @ValidateNested() @Type(() => ImbDto)
   imb?: ImbDto;
+
+  @ApiPropertyOptional({ type: [String], description: 'Non-governmental stakeholders endorsing the plan' })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(300, { each: true })
+  endorsingStakeholders?: string[];
+}
+
+export class UpdatePlanDto {
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  periodStart?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  periodEnd?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  termEnd?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @MaxLength(5000)
+  strategicVision?: string;
+
+  @ApiPropertyOptional({ enum: PlanStatus, description: 'draft → active starts every milestone workflow; active → closed ends them and makes the plan read-only' })
+  @IsOptional() @IsIn(Object.values(PlanStatus))
+  status?: PlanStatus;
+
+  @ApiPropertyOptional({ type: MonitoringPolicyDto, description: 'Applies to milestone workflows started from now on' })
+  @IsOptional() @ValidateNested() @Type(() => MonitoringPolicyDto)
+  policy?: MonitoringPolicyDto;
+
+  @ApiPropertyOptional({ type: ImbDto })
+  @IsOptional() @ValidateNested() @Type(() => ImbDto)
+  imb?: ImbDto;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(300, { each: true })
+  endorsingStakeholders?: string[];
+}
+
+export class ListPlansQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  jurisdictionId?: string;
+
+  @ApiPropertyOptional({ enum: PlanStatus })
+  @IsOptional() @IsIn(Object.values(PlanStatus))
+  status?: PlanStatus;
+}
+
+export class FieldWarningDto {
+  @ApiProperty() field!: string;
+  @ApiProperty() message!: string;
 }
 
 export class PlanDto {
@@ -107,7 +165,16 @@ export class PlanDto {
   @ApiProperty({ enum: PlanStatus }) status!: string;
   @ApiProperty({ type: MonitoringPolicyDto }) policy!: MonitoringPolicy;
   @ApiProperty({ nullable: true, type: String }) imbName!: string | null;
-  @ApiProperty({ type: [String] }) imbContactEmails!: string[];
+  @ApiProperty({ type: [ContactDto] }) imbContacts!: ContactDto[];
+  @ApiProperty({ type: [String] }) endorsingStakeholders!: string[];
+  @ApiProperty({ description: 'Row version; also sent as the ETag header' }) version!: number;
+}
+
+export class PlanWriteResultDto extends PlanDto {
+  @ApiProperty({ type: [FieldWarningDto], description: 'Accepted, but worth a second look (e.g. ends later than two months before the term)' })
+  warnings!: FieldWarningDto[];
+  @ApiProperty({ description: 'Milestone workflows started (activation) or ended (closing) by this change' })
+  workflowsChanged!: number;
 }
 
 export function mapPlan(p: ActionPlanEntity): PlanDto {
@@ -122,6 +189,8 @@ export function mapPlan(p: ActionPlanEntity): PlanDto {
     status: p.status,
     policy: p.policy,
     imbName: p.imbName,
-    imbContactEmails: p.imbContactEmails,
+    imbContacts: p.imbContacts,
+    endorsingStakeholders: p.endorsingStakeholders,
+    version: p.version,
   };
 }

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, Length, Matches, MaxLength, Validate } from 'class-validator';
 import { SUPPORTED_LANGUAGES } from '@app/domain';
 import type { JurisdictionEntity } from '@app/persistence';
-import { IsTimeZone } from './validators';
+import { IsTimeZone } from '../../common/validators';
 
 export class CreateJurisdictionDto {
   @ApiProperty({ example: 'rosario', description: 'Short unique name used in URLs' })

@@ -1,61 +1,62 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { SUPPORTED_LANGUAGES } from '@app/domain';
 import type { AgencyEntity, DialogueBoardMemberEntity } from '@app/persistence';
+import { ContactDto } from '../../common/contact.dto';
 
 export class CreateAgencyDto {
   @ApiProperty({ example: 'Secretariat of Modernization and Proximity' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsString() @IsNotEmpty() @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 'modernizacion@rosario.example', description: 'Receives evidence requests and reminders' })
-  @IsEmail()
-  @MaxLength(254)
-  contactEmail!: string;
-
-  @ApiPropertyOptional({ example: 'María Pérez' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  contactName?: string;
+  @ApiProperty({ type: [ContactDto], description: 'Receive evidence requests and reminders (all of them)' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  contacts!: ContactDto[];
 
   @ApiProperty({ enum: SUPPORTED_LANGUAGES, description: 'Language of the emails the agency receives' })
   @IsIn(SUPPORTED_LANGUAGES)
   language!: string;
 }
 
+export class UpdateAgencyDto {
+  @ApiPropertyOptional()
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: [ContactDto] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  contacts?: ContactDto[];
+
+  @ApiPropertyOptional({ enum: SUPPORTED_LANGUAGES })
+  @IsOptional() @IsIn(SUPPORTED_LANGUAGES)
+  language?: string;
+}
+
 export class AgencyDto {
   @ApiProperty() id!: string;
   @ApiProperty() jurisdictionId!: string;
   @ApiProperty() name!: string;
-  @ApiProperty() contactEmail!: string;
-  @ApiProperty({ nullable: true, type: String }) contactName!: string | null;
+  @ApiProperty({ type: [ContactDto] }) contacts!: ContactDto[];
   @ApiProperty({ enum: SUPPORTED_LANGUAGES }) language!: string;
+  @ApiProperty({ description: 'Row version; also sent as the ETag header' }) version!: number;
 }
 
 export function mapAgency(a: AgencyEntity): AgencyDto {
-  return { id: a.id, jurisdictionId: a.jurisdictionId, name: a.name, contactEmail: a.contactEmail, contactName: a.contactName, language: a.language };
+  return { id: a.id, jurisdictionId: a.jurisdictionId, name: a.name, contacts: a.contacts, language: a.language, version: a.version };
 }
 
 export class CreateDialogueBoardMemberDto {
   @ApiProperty({ example: 'Ana Gómez' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsString() @IsNotEmpty() @MaxLength(200)
   name!: string;
 
   @ApiProperty({ example: 'Colectivo Ciudadano para el Gobierno Abierto' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @IsString() @IsNotEmpty() @MaxLength(200)
   organisation!: string;
 
   @ApiPropertyOptional({ example: 'ana@colectivo.example' })
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
+  @IsOptional() @IsEmail() @MaxLength(254)
   email?: string;
 
   @ApiProperty({ enum: SUPPORTED_LANGUAGES })

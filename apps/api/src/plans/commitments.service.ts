@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus } from '@app/domain';
+import { AgencyEntity, CommitmentAssessmentEntity, CommitmentEntity, DialogueBoardMemberEntity, FollowUpCommitteeMemberEntity, MilestoneEntity, recordAudit } from '@app/persistence';
+import { notFound } from '../auth/access';
+import { Actor, Role } from '../auth/actor';
+import { staleVersion } from '../common/etag';
+import { Page, pageOf, toPage } from '../common/pagination';
+import { definedOnly, uniqueOr409 } from '../common/unique';
+import {
+  AssessmentDto,
+  CommitmentAssessmentsDto,
+  CommitmentDto,
+  CommitteeMemberDto,
+  CreateAssessmentDto,
+  CreateCommitmentDto,
+  CreateCommitteeMemberDto,
+  ListCommitmentsQueryDto,
+  mapAssessment,
+  mapCommitment,
+  mapCommitteeMember,
+  SetMilestoneWeightsDto,
+  UpdateCommitmentDto,
+} from './dto/commitment.dto';
+import { mapMilestone, MilestoneDto } from './dto/milestone.dto';
+import { PlanScope, ruleViolation } from './plan-scope.service';
+
+/** Commitments of a plan, their follow-up committees, assessments and milestone weights. */
+@Injectable()
+export class CommitmentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
+    @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
+    @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+    private readonly scope: PlanScope,
+  ) {}
+
+  async create(actor: Actor, planId: string, dto: CreateCommitmentDto): Promise<CommitmentDto> {
+    const plan = await this.scope.plan(actor, planId, 'write');
+    const saved = await uniqueOr409('externalId', `A commitment with externalId "${dto.externalId}" exists already in this plan.`, () =>
+      this.db.transaction(async (manager) => {
+        await lockPlanCommitments(manager, planId);
+        await assertAgencyOf(manager, plan.jurisdictionId, dto.leadAgencyId, 'leadAgencyId');
+        const limit = checkActiveCommitmentLimit(await manager.countBy(CommitmentEntity, { planId, status: CommitmentStatus.Active }));
+        if (limit) throw ruleViolation(limit.field, limit.message);
+        const commitment = await manager.save(
+          manager.create(CommitmentEntity, {
+            planId,
+            title: dto.title,
+            description: dto.description ?? null,
+            leadAgencyId: dto.leadAgencyId,
+            supportingStakeholders: dto.supportingStakeholders ?? [],
+            ogpValues: dto.ogpValues ?? [],
+            challengeArea: dto.challengeArea ?? null,
+            sdgTags: dto.sdgTags ?? [],
+            externalId: dto.externalId ?? null,
+            status: CommitmentStatus.Active,
+          }),
+        );
+        await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.created', entityType: 'commitment', entityId: commitment.id, after: commitment });
+        return commitment;
+      }),
+    );
+    return mapCommitment(saved);
+  }
+
+  async list(actor: Actor, planId: string, query: ListCommitmentsQueryDto): Promise<Page<CommitmentDto>> {
+    await this.scope.plan(actor, planId);
+    const where: FindOptionsWhere<CommitmentEntity> = { planId };
+    if (query.status) where.status = query.status;
+    const [rows, total] = await this.commitments.findAndCount({ where, order: { createdAt: 'ASC' }, ...pageOf(query) });
+    return toPage(rows.map(mapCommitment), total, query);
+  }
+
+  async get(actor: Actor, id: string): Promise<CommitmentDto> {
+    return mapCommitment((await this.scope.commitment(actor, id)).commitment);
+  }
+
+  async update(actor: Actor, id: string, version: number, dto: UpdateCommitmentDto): Promise<CommitmentDto> {
+    const { commitment: before, plan } = await this.scope.commitment(actor, id, 'write');
+    const after = await uniqueOr409('externalId', `A commitment with externalId "${dto.externalId}" exists already in this plan.`, () =>
+      this.db.transaction(async (manager) => {
+        await lockPlanCommitments(manager, plan.id);
+        if (dto.leadAgencyId) await assertAgencyOf(manager, plan.jurisdictionId, dto.leadAgencyId, 'leadAgencyId');
+        if (dto.status === CommitmentStatus.Active && before.status !== CommitmentStatus.Active) {
+          const limit = checkActiveCommitmentLimit(await manager.countBy(CommitmentEntity, { planId: plan.id, status: CommitmentStatus.Active }));
+          if (limit) throw ruleViolation(limit.field, limit.message);
+        }
+        const result = await manager.createQueryBuilder().update(CommitmentEntity).set(definedOnly(dto)).where('id = :id AND version = :version', { id, version }).execute();
+        if (!result.affected) throw staleVersion('commitment');
+        const updated = await manager.findOneByOrFail(CommitmentEntity, { id });
+        await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.updated', entityType: 'commitment', entityId: id, before, after: updated });
+        return updated;
+      }),
+    );
+    return mapCommitment(after);
+  }
+
+  /** Sets every milestone's weight at once (they must sum to 1), or clears them all (equal shares). */
+  async setWeights(actor: Actor, id: string, dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
+    const { plan } = await this.scope.commitment(actor, id, 'write');
+    const updated = await this.db.transaction(async (manager) => {
+      const milestones = await manager.find(MilestoneEntity, { where: { commitmentId: id }, order: { dueAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+      const given = new Map((dto.weights ?? []).map((w) => [w.milestoneId, w.weight]));
+      if (dto.weights) {
+        const unknown = [...given.keys()].filter((mid) => !milestones.some((m) => m.id === mid));
+        if (unknown.length > 0) throw ruleViolation('weights', `Not milestones of this commitment: ${unknown.join(', ')}`);
+        const missing = milestones.filter((m) => !given.has(m.id));
+        if (missing.length > 0) throw ruleViolation('weights', `Give a weight to every milestone of the commitment; missing: ${missing.map((m) => m.id).join(', ')}`);
+      }
+      const weights = milestones.map((m) => (dto.weights ? given.get(m.id)! : null));
+      const violation = checkMilestoneWeights(weights);
+      if (violation) throw ruleViolation('weights', violation.message);
+      for (const [i, milestone] of milestones.entries()) {
+        if (milestone.weight === weights[i]) continue;
+        await manager.update(MilestoneEntity, { id: milestone.id }, { weight: weights[i] });
+        await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.weight_set', entityType: 'milestone', entityId: milestone.id, before: { weight: milestone.weight }, after: { weight: weights[i] } });
+      }
+      return manager.find(MilestoneEntity, { where: { commitmentId: id }, order: { dueAt: 'ASC' } });
+    });
+    return updated.map(mapMilestone);
+  }
+
+  async addCommitteeMember(actor: Actor, id: string, dto: CreateCommitteeMemberDto): Promise<CommitteeMemberDto> {
+    const { plan } = await this.scope.commitment(actor, id, 'write');
+    const member = await this.db.transaction(async (manager) => {
+      let fields = { name: dto.name ?? '', organisation: dto.organisation ?? null, email: dto.email ?? null, dialogueBoardMemberId: null as string | null };
+      if (dto.kind === 'dialogue_board_member') {
+        const boardMember = await manager.findOneBy(DialogueBoardMemberEntity, { id: dto.dialogueBoardMemberId!, jurisdictionId: plan.jurisdictionId });
+        if (!boardMember) throw ruleViolation('dialogueBoardMemberId', "dialogueBoardMemberId must name a member of the jurisdiction's Dialogue Board");
+        fields = { name: boardMember.name, organisation: boardMember.organisation, email: boardMember.email, dialogueBoardMemberId: boardMember.id };
+      }
+      const saved = await manager.save(manager.create(FollowUpCommitteeMemberEntity, { commitmentId: id, kind: dto.kind, ...fields }));
+      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'committee_member.added', entityType: 'follow_up_committee_member', entityId: saved.id, after: saved });
+      return saved;
+    });
+    return mapCommitteeMember(member);
+  }
+
+  async listCommitteeMembers(actor: Actor, id: string): Promise<CommitteeMemberDto[]> {
+    await this.scope.commitment(actor, id);
+    return (await this.committee.find({ where: { commitmentId: id }, order: { createdAt: 'ASC' } })).map(mapCommitteeMember);
+  }
+
+  async removeCommitteeMember(actor: Actor, memberId: string): Promise<void> {
+    const member = await this.committee.findOneBy({ id: memberId });
+    if (!member) throw notFound('committee member', memberId);
+    const { plan } = await this.scope.commitment(actor, member.commitmentId, 'write').catch(() => {
+      throw notFound('committee member', memberId);
+    });
+    await this.db.transaction(async (manager) => {
+      await manager.delete(FollowUpCommitteeMemberEntity, { id: memberId });
+      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'committee_member.removed', entityType: 'follow_up_committee_member', entityId: memberId, before: member });
+    });
+  }
+
+  /** The coordinator records the government's self-assessment; the IMB records its own. */
+  async addAssessment(actor: Actor, id: string, dto: CreateAssessmentDto): Promise<AssessmentDto> {
+    const { plan } = await this.scope.commitment(actor, id, 'write');
+    const assessor = actor.role === Role.Imb ? AssessmentAssessor.Imb : AssessmentAssessor.Government;
+    const saved = await this.db.transaction(async (manager) => {
+      const assessment = await manager.save(
+        manager.create(CommitmentAssessmentEntity, {
+          commitmentId: id,
+          assessor,
+          completion: dto.completion,
+          potentialForResults: dto.potentialForResults ?? null,
+          didItOpenGovernment: dto.didItOpenGovernment ?? null,
+          narrative: dto.narrative,
+          actor: actor.label,
+        }),
+      );
+      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: `assessment.${assessor}_recorded`, entityType: 'commitment_assessment', entityId: assessment.id, after: assessment });
+      return assessment;
+    });
+    return mapAssessment(saved);
+  }
+
+  async listAssessments(actor: Actor, id: string): Promise<CommitmentAssessmentsDto> {
+    await this.scope.commitment(actor, id);
+    return assessmentsOf(await this.assessments.find({ where: { commitmentId: id }, order: { assessedAt: 'DESC' } }));
+  }
+}
+
+export function assessmentsOf(rows: CommitmentAssessmentEntity[]): CommitmentAssessmentsDto {
+  const history = rows.map(mapAssessment);
+  return {
+    government: history.find((a) => a.assessor === AssessmentAssessor.Government) ?? null,
+    imb: history.find((a) => a.assessor === AssessmentAssessor.Imb) ?? null,
+    history,
+  };
+}
+
+/** Serialises writes that count a plan's commitments, so two creations cannot both pass the limit of five. */
+async function lockPlanCommitments(manager: EntityManager, planId: string): Promise<void> {
+  await manager.query('SELECT id FROM action_plan WHERE id = $1 FOR UPDATE', [planId]);
+}
+
+export async function assertAgencyOf(manager: EntityManager, jurisdictionId: string, agencyId: string, field: string): Promise<AgencyEntity> {
+  const agency = await manager.findOneBy(AgencyEntity, { id: agencyId, jurisdictionId });
+  if (!agency) throw ruleViolation(field, `${field} must name an agency of the plan's jurisdiction`);
+  return agency;
+}

@@ -1,0 +1,158 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CompletionLevel, MilestoneStatus } from '@app/domain';
+import type { MilestoneEntity, MilestoneReplanningEntity } from '@app/persistence';
+import { milestoneWorkflowId } from '@app/workflows';
+import { PageQueryDto } from '../../common/pagination';
+
+export class CreateMilestoneDto {
+  @ApiProperty({ example: 'Participation tools evaluation report published' })
+  @IsString() @IsNotEmpty() @MaxLength(300)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'Public report with the evaluation of three participation tools' })
+  @IsOptional() @IsString() @MaxLength(2000)
+  expectedOutput?: string;
+
+  @ApiProperty({ example: '2026-12-01T00:00:00Z', description: 'ISO 8601 date or date-time; a date means its first moment (UTC)' })
+  @IsISO8601({ strict: true }) @MaxLength(40)
+  startAt!: string;
+
+  @ApiProperty({ example: '2027-03-31T23:59:00Z', description: 'ISO 8601 date or date-time. Changes later only by replanning.' })
+  @IsISO8601({ strict: true }) @MaxLength(40)
+  dueAt!: string;
+
+  @ApiProperty({ description: 'Agency asked for the evidence' })
+  @IsUUID()
+  responsibleAgencyId!: string;
+
+  @ApiPropertyOptional({ default: true, description: 'OGP: a milestone that cannot be verified cannot be assessed' })
+  @IsOptional() @IsBoolean()
+  verifiable?: boolean;
+
+  @ApiPropertyOptional({ example: 'C1.2', description: "The plan's own reference, unique in the commitment" })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  externalId?: string;
+}
+
+/** Everything but the due date (replanning) and the status (the workflow's). */
+export class UpdateMilestoneDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000)
+  expectedOutput?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  responsibleAgencyId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  verifiable?: boolean;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  externalId?: string;
+}
+
+export class ReplanMilestoneDto {
+  @ApiProperty({ example: '2027-06-30T23:59:00Z', description: 'The new due date, inside the plan period' })
+  @IsISO8601({ strict: true }) @MaxLength(40)
+  dueAt!: string;
+
+  @ApiProperty({ example: 'The procurement for the platform was delayed by three months', description: 'Public: kept in the replanning history' })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason!: string;
+}
+
+export class CancelMilestoneDto {
+  @ApiProperty({ example: 'Merged into milestone C1.3 by the Dialogue Board' })
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason!: string;
+}
+
+export class ListMilestonesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: MilestoneStatus })
+  @IsOptional() @IsIn(Object.values(MilestoneStatus))
+  status?: MilestoneStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  agencyId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsUUID()
+  commitmentId?: string;
+
+  @ApiPropertyOptional({ description: 'Due strictly before this instant' })
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(40)
+  dueBefore?: string;
+
+  @ApiPropertyOptional({ description: 'Due at or after this instant' })
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(40)
+  dueAfter?: string;
+}
+
+export class MilestoneDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() commitmentId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ nullable: true, type: String }) expectedOutput!: string | null;
+  @ApiProperty() startAt!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty({ description: 'The due date the plan was approved with' }) originalDueAt!: string;
+  @ApiProperty() responsibleAgencyId!: string;
+  @ApiProperty({ enum: MilestoneStatus }) status!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Share of the commitment (0..1); null = equal shares' }) weight!: number | null;
+  @ApiProperty() verifiable!: boolean;
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty({ enum: CompletionLevel, nullable: true, description: 'Accepted completion; null while no evidence was accepted' }) completion!: string | null;
+  @ApiProperty({ nullable: true, type: String }) cancelledReason!: string | null;
+  @ApiProperty() workflowId!: string;
+  @ApiProperty() version!: number;
+}
+
+export function mapMilestone(m: MilestoneEntity): MilestoneDto {
+  return {
+    id: m.id,
+    commitmentId: m.commitmentId,
+    title: m.title,
+    expectedOutput: m.expectedOutput,
+    startAt: m.startAt.toISOString(),
+    dueAt: m.dueAt.toISOString(),
+    originalDueAt: m.originalDueAt.toISOString(),
+    responsibleAgencyId: m.responsibleAgencyId,
+    status: m.status,
+    weight: m.weight,
+    verifiable: m.verifiable,
+    externalId: m.externalId,
+    completion: m.completion,
+    cancelledReason: m.cancelledReason,
+    workflowId: milestoneWorkflowId(m.id),
+    version: m.version,
+  };
+}
+
+export class WorkflowEffectDto {
+  @ApiProperty({ example: 'milestone-0b6f…' }) workflowId!: string;
+  @ApiProperty({ enum: ['started', 'already_running', 'updated', 'not_running', 'none'], description: 'What the change did to the milestone workflow' })
+  effect!: 'started' | 'already_running' | 'updated' | 'not_running' | 'none';
+  @ApiPropertyOptional() detail?: string;
+}
+
+export class MilestoneWriteResultDto extends MilestoneDto {
+  @ApiProperty({ type: WorkflowEffectDto }) workflow!: WorkflowEffectDto;
+  @ApiProperty({ type: [Object], description: 'Accepted, but worth a look' }) warnings!: { field: string; message: string }[];
+}
+
+export class ReplanningDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() milestoneId!: string;
+  @ApiProperty() previousDueAt!: string;
+  @ApiProperty() newDueAt!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty() changedAt!: string;
+}
+
+export function mapReplanning(r: MilestoneReplanningEntity): ReplanningDto {
+  return { id: r.id, milestoneId: r.milestoneId, previousDueAt: r.previousDueAt.toISOString(), newDueAt: r.newDueAt.toISOString(), reason: r.reason, actor: r.actor, changedAt: r.changedAt.toISOString() };
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { CommitmentProgressInput, commitmentProgress, CommitmentStatus, CompletionLevel, MilestoneStatus, planProgress } from '@app/domain';
+import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
+import { PlanProgressDto } from './dto/progress.dto';
+
+/** Weighted roll-up milestone → commitment → plan, in OGP's completion vocabulary. */
+@Injectable()
+export class ProgressService {
+  constructor(
+    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
+    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+  ) {}
+
+  async ofPlan(plan: ActionPlanEntity): Promise<PlanProgressDto> {
+    const commitments = await this.commitments.find({ where: { planId: plan.id }, order: { createdAt: 'ASC' } });
+    const milestones = commitments.length ? await this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)) }, order: { dueAt: 'ASC' } }) : [];
+    const inputs: CommitmentProgressInput[] = commitments.map((c) => ({
+      id: c.id,
+      cancelled: c.status === CommitmentStatus.Cancelled,
+      milestones: milestones
+        .filter((m) => m.commitmentId === c.id)
+        .map((m) => ({ id: m.id, weight: m.weight, completion: (m.completion as CompletionLevel | null) ?? null, cancelled: m.status === MilestoneStatus.Cancelled, verifiable: m.verifiable })),
+    }));
+    const plan_ = planProgress(inputs);
+    return {
+      planId: plan.id,
+      progress: plan_.progress,
+      completion: plan_.completion,
+      commitmentsWithoutEvidence: plan_.commitmentsWithoutEvidence,
+      commitments: commitments.map((c, i) => {
+        const progress = commitmentProgress(inputs[i]);
+        const own = inputs[i].milestones;
+        const active = own.filter((m) => !m.cancelled);
+        const weighted = active.some((m) => m.weight !== null);
+        const totalWeight = active.reduce((sum, m) => sum + (m.weight ?? 0), 0);
+        return {
+          id: c.id,
+          title: c.title,
+          status: c.status,
+          progress: progress.progress,
+          completion: progress.completion,
+          assessedShare: progress.assessedShare,
+          milestonesWithoutEvidence: progress.milestonesWithoutEvidence,
+          milestones: milestones
+            .filter((m) => m.commitmentId === c.id)
+            .map((m) => {
+              const cancelled = m.status === MilestoneStatus.Cancelled;
+              const share = cancelled ? null : weighted ? (totalWeight > 0 ? round((m.weight ?? 0) / totalWeight) : round(1 / active.length)) : round(1 / active.length);
+              return { id: m.id, title: m.title, status: m.status, share, completion: m.completion };
+            }),
+        };
+      }),
+    };
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
