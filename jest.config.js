@@ -20,6 +20,7 @@ const aliases = {
   '^@app/config$': '<rootDir>/libs/config/src',
   '^@app/temporal$': '<rootDir>/libs/temporal/src',
   '^@app/security$': '<rootDir>/libs/security/src',
+  '^@app/exchange$': '<rootDir>/libs/exchange/src',
   '^@app/workflows$': '<rootDir>/workflows/src/messages',
 };
 

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { TemporalClientModule } from '@app/temporal';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
@@ -12,9 +13,10 @@ import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlansModule } from './plans/plans.module';
+import { PublicModule } from './public/public.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, AuditModule, PublicModule, EvidenceModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

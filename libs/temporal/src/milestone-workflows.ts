@@ -3,19 +3,20 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MonitoringPolicy } from '@app/domain';
 import {
-  cancelUpdate,
+  cancelSignal,
   getMilestoneStateQuery,
   MILESTONE_WORKFLOW_TYPE,
   MilestoneState,
   MilestoneWorkflowInput,
   milestoneWorkflowId,
-  MilestoneUpdateResult,
-  replanUpdate,
+  replanSignal,
   SubmitEvidenceInput,
   SubmitEvidenceResult,
   submitEvidenceUpdate,
 } from '@app/workflows';
 import { TEMPORAL_CLIENT } from './temporal-client.module';
+
+const UPDATE_DEADLINE_MS = 15_000;
 
 export interface WorkflowStartResult {
   workflowId: string;
@@ -49,25 +50,24 @@ export class MilestoneWorkflows {
   }
 
   /** Delivers evidence to the workflow. The update id makes a retried delivery a no-op. */
+  /**
+   * Delivers evidence to the workflow. The update id makes a retried delivery a no-op. An update
+   * needs a running worker to be accepted, so the call gives up after UPDATE_DEADLINE_MS.
+   */
   async submitEvidence(milestoneId: string, input: SubmitEvidenceInput): Promise<SubmitEvidenceResult> {
-    return this.client.workflow
-      .getHandle(milestoneWorkflowId(milestoneId))
-      .executeUpdate(submitEvidenceUpdate, { args: [input], updateId: `evidence-${input.evidenceId}` });
+    return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(submitEvidenceUpdate, { args: [input], updateId: `evidence-${input.evidenceId}` }),
+    );
   }
 
-  /**
-   * Re-arms the workflow's timers from a new due date. The update id is derived from the
-   * replanning record, so a retried call applies it once.
-   */
-  async replan(milestoneId: string, replanningId: string, dueAt: Date, reason: string): Promise<MilestoneUpdateResult> {
-    return this.client.workflow
-      .getHandle(milestoneWorkflowId(milestoneId))
-      .executeUpdate(replanUpdate, { args: [{ dueAt: dueAt.toISOString(), reason }], updateId: `replan-${replanningId}` });
+  /** Re-arms the workflow's timers from a new due date; durable even while no worker runs. */
+  async replan(milestoneId: string, replanningId: string, dueAt: Date, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).signal(replanSignal, { replanningId, dueAt: dueAt.toISOString(), reason });
   }
 
   /** Ends the workflow: no more requests or reminders. */
-  async cancel(milestoneId: string, reason: string): Promise<MilestoneUpdateResult> {
-    return this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(cancelUpdate, { args: [{ reason }], updateId: `cancel-${milestoneId}` });
+  async cancel(milestoneId: string, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).signal(cancelSignal, { reason });
   }
 
   async state(milestoneId: string): Promise<MilestoneState> {

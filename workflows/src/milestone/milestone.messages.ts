@@ -2,7 +2,7 @@
  * The milestone workflow's contract: its input, its messages and the activities it calls. The API
  * imports this file (not the workflow) to start, update and query milestone workflows.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { MilestoneStatus, MonitoringPolicy } from '../../../libs/domain/src';
 
 export const MILESTONE_WORKFLOW_TYPE = 'milestoneWorkflow';
@@ -38,6 +38,8 @@ export interface MilestoneState {
   milestoneId: string;
   /** Current due date (ISO 8601), after any replanning. */
   dueAt: string;
+  /** Replannings applied, by id, so a duplicate signal changes nothing. */
+  appliedReplannings: string[];
   status: MilestoneStatus;
   /** Evidence request cycle: 1 for the first request. 0 before any request. */
   cycle: number;
@@ -52,6 +54,8 @@ export interface MilestoneState {
 export const submitEvidenceUpdate = defineUpdate<SubmitEvidenceResult, [SubmitEvidenceInput]>('submitEvidence');
 
 export interface ReplanInput {
+  /** The replanning record: a signal delivered twice (a retried call) is applied once. */
+  replanningId: string;
   /** ISO 8601 instant: the new due date. Every timer is re-armed from it. */
   dueAt: string;
   reason: string;
@@ -61,15 +65,15 @@ export interface CancelInput {
   reason: string;
 }
 
-export interface MilestoneUpdateResult {
-  status: MilestoneStatus;
-}
+/**
+ * The due date moved (replanning). A signal, not an update: it is stored in the workflow's history
+ * at once, so it takes effect even when no worker is running at that moment. Ignored once the
+ * milestone is under review, completed or cancelled (the API refuses those cases before sending).
+ */
+export const replanSignal = defineSignal<[ReplanInput]>('replan');
 
-/** The due date moved (replanning). Refused once the milestone is under review, completed or cancelled. */
-export const replanUpdate = defineUpdate<MilestoneUpdateResult, [ReplanInput]>('replan');
-
-/** The milestone was cancelled: the workflow stops chasing and ends. */
-export const cancelUpdate = defineUpdate<MilestoneUpdateResult, [CancelInput]>('cancel');
+/** The milestone (or its plan) was cancelled or closed: the workflow stops chasing and ends. */
+export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 
 export const getMilestoneStateQuery = defineQuery<MilestoneState>('getMilestoneState');
 

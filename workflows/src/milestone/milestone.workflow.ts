@@ -1,12 +1,12 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { MilestoneStatus, milestoneTimeline, nextReminderAt } from '../../../libs/domain/src';
 import {
-  cancelUpdate,
+  cancelSignal,
   getMilestoneStateQuery,
   MilestoneActivities,
   MilestoneState,
   MilestoneWorkflowInput,
-  replanUpdate,
+  replanSignal,
   SubmitEvidenceInput,
   submitEvidenceUpdate,
 } from './milestone.messages';
@@ -30,6 +30,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   const state: MilestoneState = {
     milestoneId,
     dueAt: input.dueAt,
+    appliedReplannings: [],
     status: MilestoneStatus.NotStarted,
     cycle: 0,
     openEvidenceRequestId: null,
@@ -65,38 +66,26 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       },
     },
   );
-  setHandler(
-    replanUpdate,
-    ({ dueAt, reason }) => {
-      const previous = state.dueAt;
-      state.dueAt = new Date(dueAt).toISOString();
-      rearm = true;
-      record('replanned', { from: previous, to: state.dueAt, reason });
-      return { status: state.status };
-    },
-    {
-      validator: ({ dueAt }) => {
-        if (cancelled || evidence || FINISHED.includes(state.status)) throw new Error(`A milestone that is ${state.status} cannot be replanned`);
-        if (Number.isNaN(new Date(dueAt).getTime())) throw new Error('dueAt is not a date');
-      },
-    },
-  );
-  setHandler(
-    cancelUpdate,
-    ({ reason }) => {
-      cancelled = true;
-      state.status = MilestoneStatus.Cancelled;
-      state.openEvidenceRequestId = null;
-      state.nextTimer = null;
-      record('cancelled', { reason });
-      return { status: state.status };
-    },
-    {
-      validator: (_cancel) => {
-        if (cancelled || evidence || FINISHED.includes(state.status)) throw new Error(`A milestone that is ${state.status} cannot be cancelled`);
-      },
-    },
-  );
+  setHandler(replanSignal, ({ replanningId, dueAt, reason }) => {
+    if (state.appliedReplannings.includes(replanningId)) return;
+    state.appliedReplannings.push(replanningId);
+    if (cancelled || evidence || FINISHED.includes(state.status) || Number.isNaN(new Date(dueAt).getTime())) {
+      record('replan_ignored', { replanningId, status: state.status });
+      return;
+    }
+    const previous = state.dueAt;
+    state.dueAt = new Date(dueAt).toISOString();
+    rearm = true;
+    record('replanned', { from: previous, to: state.dueAt, reason });
+  });
+  setHandler(cancelSignal, ({ reason }) => {
+    if (cancelled || evidence || FINISHED.includes(state.status)) return;
+    cancelled = true;
+    state.status = MilestoneStatus.Cancelled;
+    state.openEvidenceRequestId = null;
+    state.nextTimer = null;
+    record('cancelled', { reason });
+  });
 
   /** Waits until `at` or until `interrupted()`; true when interrupted. */
   const waitUntil = async (purpose: string, at: Date, interrupted: () => boolean): Promise<boolean> => {

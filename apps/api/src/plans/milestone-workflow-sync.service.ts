@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { In, Repository } from 'typeorm';
 import { MilestoneStatus, PlanStatus } from '@app/domain';
 import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
@@ -63,7 +63,7 @@ export class MilestoneWorkflowSync {
     let ended = 0;
     for (const milestone of await this.followed(plan)) {
       const effect = await this.deliver(milestone.id, () => this.workflows.cancel(milestone.id, reason));
-      if (effect.effect === 'updated') ended += 1;
+      if (effect.effect === 'signalled') ended += 1;
     }
     return ended;
   }
@@ -79,9 +79,9 @@ export class MilestoneWorkflowSync {
     const workflowId = milestoneWorkflowId(milestoneId);
     try {
       await send();
-      return { workflowId, effect: 'updated' };
+      return { workflowId, effect: 'signalled' };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError || isClosedWorkflowError(error)) {
+      if (error instanceof WorkflowNotFoundError || isClosedWorkflowError(error)) {
         return { workflowId, effect: 'not_running', detail: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message };
       }
       this.logger.error({ msg: 'workflow update failed', workflowId, error: String(error) });

@@ -133,8 +133,8 @@ export function mapMilestone(m: MilestoneEntity): MilestoneDto {
 
 export class WorkflowEffectDto {
   @ApiProperty({ example: 'milestone-0b6f…' }) workflowId!: string;
-  @ApiProperty({ enum: ['started', 'already_running', 'updated', 'not_running', 'none'], description: 'What the change did to the milestone workflow' })
-  effect!: 'started' | 'already_running' | 'updated' | 'not_running' | 'none';
+  @ApiProperty({ enum: ['started', 'already_running', 'signalled', 'not_running', 'none'], description: 'What the change did to the milestone workflow' })
+  effect!: 'started' | 'already_running' | 'signalled' | 'not_running' | 'none';
   @ApiPropertyOptional() detail?: string;
 }
 

@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CommitmentAssessmentsDto } from '../plans/dto/commitment.dto';
+import { ReplanningDto } from '../plans/dto/milestone.dto';
+import { PlanProgressDto } from '../plans/dto/progress.dto';
+
+/** Published data only: no contacts, no e-mail addresses, no tokens. */
+export class PublicJurisdictionDto {
+  @ApiProperty() slug!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() country!: string;
+  @ApiProperty() defaultLanguage!: string;
+}
+
+export class PublicPlanSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() periodStart!: string;
+  @ApiProperty() periodEnd!: string;
+  @ApiProperty() status!: string;
+}
+
+export class PublicMilestoneDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty() title!: string;
+  @ApiProperty({ nullable: true, type: String }) expectedOutput!: string | null;
+  @ApiProperty() responsibleAgency!: string;
+  @ApiProperty() startAt!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty() originalDueAt!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ nullable: true, type: String }) completion!: string | null;
+  @ApiProperty() verifiable!: boolean;
+  @ApiProperty({ type: [ReplanningDto] }) replanning!: ReplanningDto[];
+}
+
+export class PublicCommitmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty() title!: string;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty() leadAgency!: string;
+  @ApiProperty({ type: [String] }) supportingStakeholders!: string[];
+  @ApiProperty({ type: [String] }) ogpValues!: string[];
+  @ApiProperty({ nullable: true, type: String }) challengeArea!: string | null;
+  @ApiProperty({ type: [Number] }) sdgTags!: number[];
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: CommitmentAssessmentsDto, description: "The government's self-assessment and the IMB's, kept apart" }) assessments!: CommitmentAssessmentsDto;
+  @ApiProperty({ type: [PublicMilestoneDto] }) milestones!: PublicMilestoneDto[];
+}
+
+export class PublicPlanDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() jurisdiction!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() periodStart!: string;
+  @ApiProperty() periodEnd!: string;
+  @ApiProperty() termEnd!: string;
+  @ApiProperty({ nullable: true, type: String }) strategicVision!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ nullable: true, type: String }) independentMonitoringBody!: string | null;
+  @ApiProperty({ type: [String] }) endorsingStakeholders!: string[];
+  @ApiProperty({ type: PlanProgressDto }) progress!: PlanProgressDto;
+  @ApiProperty({ type: [PublicCommitmentDto] }) commitments!: PublicCommitmentDto[];
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { PlansModule } from '../plans/plans.module';
+import { PublicController } from './public.controller';
+import { PublicService } from './public.service';
+
+@Module({ imports: [PlansModule], controllers: [PublicController], providers: [PublicService] })
+export class PublicModule {}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { PlanStatus } from '@app/domain';
+import {
+  ActionPlanEntity,
+  AgencyEntity,
+  CommitmentAssessmentEntity,
+  CommitmentEntity,
+  JurisdictionEntity,
+  MilestoneEntity,
+  MilestoneReplanningEntity,
+} from '@app/persistence';
+import { notFound } from '../auth/access';
+import { assessmentsOf } from '../plans/commitments.service';
+import { mapReplanning } from '../plans/dto/milestone.dto';
+import { ProgressService } from '../plans/progress.service';
+import { PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
+
+const PUBLISHED = [PlanStatus.Active, PlanStatus.Closed];
+
+/** What anyone may read: published plans (active or closed) with their progress, and no personal data. */
+@Injectable()
+export class PublicService {
+  constructor(
+    @InjectRepository(JurisdictionEntity) private readonly jurisdictions: Repository<JurisdictionEntity>,
+    @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
+    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
+    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
+    @InjectRepository(MilestoneReplanningEntity) private readonly replannings: Repository<MilestoneReplanningEntity>,
+    @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+    private readonly progress: ProgressService,
+  ) {}
+
+  async jurisdictionList(): Promise<PublicJurisdictionDto[]> {
+    return (await this.jurisdictions.find({ order: { name: 'ASC' } })).map((j) => ({ slug: j.slug, name: j.name, country: j.country, defaultLanguage: j.defaultLanguage }));
+  }
+
+  async plansOf(slug: string): Promise<PublicPlanSummaryDto[]> {
+    const jurisdiction = await this.jurisdictions.findOneBy({ slug });
+    if (!jurisdiction) throw notFound('jurisdiction', slug);
+    const plans = await this.plans.find({ where: { jurisdictionId: jurisdiction.id, status: In(PUBLISHED) }, order: { periodStart: 'DESC' } });
+    return plans.map((p) => ({ id: p.id, title: p.title, periodStart: p.periodStart, periodEnd: p.periodEnd, status: p.status }));
+  }
+
+  async plan(id: string): Promise<PublicPlanDto> {
+    const plan = await this.plans.findOneBy({ id, status: In(PUBLISHED) });
+    if (!plan) throw notFound('published action plan', id);
+    const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
+    const commitments = await this.commitments.find({ where: { planId: id }, order: { createdAt: 'ASC' } });
+    const commitmentIds = commitments.map((c) => c.id);
+    const milestones = commitmentIds.length ? await this.milestones.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC' } }) : [];
+    const replannings = milestones.length ? await this.replannings.find({ where: { milestoneId: In(milestones.map((m) => m.id)) }, order: { changedAt: 'ASC' } }) : [];
+    const assessments = commitmentIds.length ? await this.assessments.find({ where: { commitmentId: In(commitmentIds) }, order: { assessedAt: 'DESC' } }) : [];
+    const agencyNames = new Map((await this.agencies.findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.id, a.name]));
+    return {
+      id: plan.id,
+      jurisdiction: jurisdiction.name,
+      title: plan.title,
+      periodStart: plan.periodStart,
+      periodEnd: plan.periodEnd,
+      termEnd: plan.termEnd,
+      strategicVision: plan.strategicVision,
+      status: plan.status,
+      independentMonitoringBody: plan.imbName,
+      endorsingStakeholders: plan.endorsingStakeholders,
+      progress: await this.progress.ofPlan(plan),
+      commitments: commitments.map((c) => ({
+        id: c.id,
+        externalId: c.externalId,
+        title: c.title,
+        description: c.description,
+        leadAgency: agencyNames.get(c.leadAgencyId) ?? '',
+        supportingStakeholders: c.supportingStakeholders,
+        ogpValues: c.ogpValues,
+        challengeArea: c.challengeArea,
+        sdgTags: c.sdgTags,
+        status: c.status,
+        assessments: assessmentsOf(assessments.filter((a) => a.commitmentId === c.id)),
+        milestones: milestones
+          .filter((m) => m.commitmentId === c.id)
+          .map((m) => ({
+            id: m.id,
+            externalId: m.externalId,
+            title: m.title,
+            expectedOutput: m.expectedOutput,
+            responsibleAgency: agencyNames.get(m.responsibleAgencyId) ?? '',
+            startAt: m.startAt.toISOString(),
+            dueAt: m.dueAt.toISOString(),
+            originalDueAt: m.originalDueAt.toISOString(),
+            status: m.status,
+            completion: m.completion,
+            verifiable: m.verifiable,
+            replanning: replannings.filter((r) => r.milestoneId === m.id).map(mapReplanning),
+          })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './milestones-csv';
+export * from './decidim-results-csv';
