@@ -10,13 +10,14 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { EvidenceModule } from './evidence/evidence.module';
+import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlansModule } from './plans/plans.module';
 import { PublicModule } from './public/public.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, AuditModule, PublicModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, AuditModule, PublicModule, ExchangeModule, EvidenceModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -1,6 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CommitmentAssessmentsDto } from '../plans/dto/commitment.dto';
-import { ReplanningDto } from '../plans/dto/milestone.dto';
 import { PlanProgressDto } from '../plans/dto/progress.dto';
 
 /** Published data only: no contacts, no e-mail addresses, no tokens. */
@@ -19,6 +17,29 @@ export class PublicPlanSummaryDto {
   @ApiProperty() status!: string;
 }
 
+/** A due-date change as the public sees it: when, from, to and why (not who: token labels may name people). */
+export class PublicReplanningDto {
+  @ApiProperty() previousDueAt!: string;
+  @ApiProperty() newDueAt!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty() changedAt!: string;
+}
+
+export class PublicAssessmentDto {
+  @ApiProperty({ enum: ['government', 'imb'] }) assessor!: string;
+  @ApiProperty() completion!: string;
+  @ApiProperty({ nullable: true, type: String }) potentialForResults!: string | null;
+  @ApiProperty({ nullable: true, type: String }) didItOpenGovernment!: string | null;
+  @ApiProperty() narrative!: string;
+  @ApiProperty() assessedAt!: string;
+}
+
+export class PublicAssessmentsDto {
+  @ApiProperty({ type: PublicAssessmentDto, nullable: true }) government!: PublicAssessmentDto | null;
+  @ApiProperty({ type: PublicAssessmentDto, nullable: true }) imb!: PublicAssessmentDto | null;
+  @ApiProperty({ type: [PublicAssessmentDto] }) history!: PublicAssessmentDto[];
+}
+
 export class PublicMilestoneDto {
   @ApiProperty() id!: string;
   @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
@@ -31,7 +52,7 @@ export class PublicMilestoneDto {
   @ApiProperty() status!: string;
   @ApiProperty({ nullable: true, type: String }) completion!: string | null;
   @ApiProperty() verifiable!: boolean;
-  @ApiProperty({ type: [ReplanningDto] }) replanning!: ReplanningDto[];
+  @ApiProperty({ type: [PublicReplanningDto] }) replanning!: PublicReplanningDto[];
 }
 
 export class PublicCommitmentDto {
@@ -45,7 +66,7 @@ export class PublicCommitmentDto {
   @ApiProperty({ nullable: true, type: String }) challengeArea!: string | null;
   @ApiProperty({ type: [Number] }) sdgTags!: number[];
   @ApiProperty() status!: string;
-  @ApiProperty({ type: CommitmentAssessmentsDto, description: "The government's self-assessment and the IMB's, kept apart" }) assessments!: CommitmentAssessmentsDto;
+  @ApiProperty({ type: PublicAssessmentsDto, description: "The government's self-assessment and the IMB's, kept apart" }) assessments!: PublicAssessmentsDto;
   @ApiProperty({ type: [PublicMilestoneDto] }) milestones!: PublicMilestoneDto[];
 }
 

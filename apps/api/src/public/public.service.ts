@@ -13,9 +13,9 @@ import {
 } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { assessmentsOf } from '../plans/commitments.service';
-import { mapReplanning } from '../plans/dto/milestone.dto';
+import type { AssessmentDto } from '../plans/dto/commitment.dto';
 import { ProgressService } from '../plans/progress.service';
-import { PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
+import { PublicAssessmentDto, PublicAssessmentsDto, PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
 
 const PUBLISHED = [PlanStatus.Active, PlanStatus.Closed];
 
@@ -77,7 +77,7 @@ export class PublicService {
         challengeArea: c.challengeArea,
         sdgTags: c.sdgTags,
         status: c.status,
-        assessments: assessmentsOf(assessments.filter((a) => a.commitmentId === c.id)),
+        assessments: publicAssessments(assessments.filter((a) => a.commitmentId === c.id)),
         milestones: milestones
           .filter((m) => m.commitmentId === c.id)
           .map((m) => ({
@@ -92,9 +92,25 @@ export class PublicService {
             status: m.status,
             completion: m.completion,
             verifiable: m.verifiable,
-            replanning: replannings.filter((r) => r.milestoneId === m.id).map(mapReplanning),
+            replanning: replannings
+              .filter((r) => r.milestoneId === m.id)
+              .map((r) => ({ previousDueAt: r.previousDueAt.toISOString(), newDueAt: r.newDueAt.toISOString(), reason: r.reason, changedAt: r.changedAt.toISOString() })),
           })),
       })),
     };
   }
+}
+
+/** Both assessments without who recorded them (token labels may name people). */
+function publicAssessments(rows: CommitmentAssessmentEntity[]): PublicAssessmentsDto {
+  const all = assessmentsOf(rows);
+  const strip = (a: AssessmentDto): PublicAssessmentDto => ({
+    assessor: a.assessor,
+    completion: a.completion,
+    potentialForResults: a.potentialForResults,
+    didItOpenGovernment: a.didItOpenGovernment,
+    narrative: a.narrative,
+    assessedAt: a.assessedAt,
+  });
+  return { government: all.government && strip(all.government), imb: all.imb && strip(all.imb), history: all.history.map(strip) };
 }

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { JurisdictionsModule } from '../jurisdictions/jurisdictions.module';
+import { PlansModule } from '../plans/plans.module';
+import { ExchangeController } from './exchange.controller';
+import { PlanExportService } from './plan-export.service';
+import { PlanImportService } from './plan-import.service';
+
+@Module({ imports: [JurisdictionsModule, PlansModule], controllers: [ExchangeController], providers: [PlanExportService, PlanImportService] })
+export class ExchangeModule {}

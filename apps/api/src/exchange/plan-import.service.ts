@@ -1,0 +1,307 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import {
+  checkMilestoneDates,
+  checkMilestoneWeights,
+  checkPlanPeriod,
+  CommitmentStatus,
+  InvalidPolicyError,
+  MAX_ACTIVE_COMMITMENTS,
+  MilestoneStatus,
+  PlanStatus,
+  resolvePolicy,
+} from '@app/domain';
+import { MilestoneCsvRow, parseMilestonesCsv } from '@app/exchange';
+import {
+  ActionPlanEntity,
+  AgencyEntity,
+  CommitmentAssessmentEntity,
+  CommitmentEntity,
+  FollowUpCommitteeMemberEntity,
+  MilestoneEntity,
+  MilestoneReplanningEntity,
+  recordAudit,
+} from '@app/persistence';
+import { Actor } from '../auth/actor';
+import { mapContacts } from '../common/contact.dto';
+import { ProblemException } from '../common/problem-details.filter';
+import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
+import { MilestoneWorkflowSync } from '../plans/milestone-workflow-sync.service';
+import { PlanScope } from '../plans/plan-scope.service';
+import { ImportReportDto, PlanDocumentDto } from './plan-document.dto';
+
+type ImportError = { field: string; message: string; line?: number };
+
+/**
+ * Imports: a whole plan from its JSON document, or a plan's milestones from CSV (upserted by
+ * external id). Both validate everything first; a dry run only reports, and a real import with any
+ * error writes nothing (422 with the same report).
+ */
+@Injectable()
+export class PlanImportService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jurisdictions: JurisdictionsService,
+    private readonly scope: PlanScope,
+    private readonly workflowSync: MilestoneWorkflowSync,
+  ) {}
+
+  async importPlan(actor: Actor, jurisdictionId: string, doc: PlanDocumentDto, dryRun: boolean): Promise<ImportReportDto> {
+    await this.jurisdictions.require(actor, jurisdictionId);
+    const existingAgencies = await this.db.getRepository(AgencyEntity).findBy({ jurisdictionId });
+    const errors = validateDocument(doc, new Set([...existingAgencies.map((a) => a.name), ...doc.agencies.map((a) => a.name)]));
+    const summary = {
+      commitments: doc.commitments.length,
+      milestones: doc.commitments.reduce((n, c) => n + c.milestones.length, 0),
+      agenciesCreated: doc.agencies.filter((a) => !existingAgencies.some((e) => e.name === a.name)).length,
+    };
+    if (errors.length > 0) return reportOrThrow({ dryRun, valid: false, errors, planId: null, summary });
+    if (dryRun) return { dryRun, valid: true, errors: [], planId: null, summary };
+
+    const plan = await this.db.transaction(async (manager) => {
+      const agencyIds = await upsertAgencies(manager, actor, jurisdictionId, doc, existingAgencies);
+      const saved = await manager.save(
+        manager.create(ActionPlanEntity, {
+          jurisdictionId,
+          title: doc.plan.title,
+          periodStart: doc.plan.periodStart,
+          periodEnd: doc.plan.periodEnd,
+          termEnd: doc.plan.termEnd,
+          strategicVision: doc.plan.strategicVision ?? null,
+          status: doc.plan.status,
+          policy: resolvePolicy({ ...doc.plan.policy }),
+          imbName: doc.plan.imb?.name ?? null,
+          imbContacts: mapContacts(doc.plan.imb?.contacts ?? []),
+          endorsingStakeholders: doc.plan.endorsingStakeholders,
+        }),
+      );
+      await recordAudit(manager, { jurisdictionId, actor, action: 'action_plan.imported', entityType: 'action_plan', entityId: saved.id, after: saved });
+      for (const c of doc.commitments) {
+        const commitment = await manager.save(
+          manager.create(CommitmentEntity, {
+            planId: saved.id,
+            title: c.title,
+            description: c.description ?? null,
+            leadAgencyId: agencyIds.get(c.leadAgency)!,
+            supportingStakeholders: c.supportingStakeholders,
+            ogpValues: c.ogpValues,
+            challengeArea: c.challengeArea ?? null,
+            sdgTags: c.sdgTags,
+            externalId: c.externalId ?? null,
+            status: c.status,
+          }),
+        );
+        await recordAudit(manager, { jurisdictionId, actor, action: 'commitment.imported', entityType: 'commitment', entityId: commitment.id, after: commitment });
+        for (const m of c.committee) {
+          await manager.save(manager.create(FollowUpCommitteeMemberEntity, { commitmentId: commitment.id, kind: m.kind, name: m.name, organisation: m.organisation ?? null, email: m.email ?? null, dialogueBoardMemberId: null }));
+        }
+        for (const a of c.assessments) {
+          await manager.save(
+            manager.create(CommitmentAssessmentEntity, {
+              commitmentId: commitment.id,
+              assessor: a.assessor as 'government' | 'imb',
+              completion: a.completion,
+              potentialForResults: a.potentialForResults ?? null,
+              didItOpenGovernment: a.didItOpenGovernment ?? null,
+              narrative: a.narrative,
+              actor: a.actor,
+              assessedAt: new Date(a.assessedAt),
+            }),
+          );
+        }
+        for (const m of c.milestones) {
+          const milestone = await manager.save(
+            manager.create(MilestoneEntity, {
+              commitmentId: commitment.id,
+              title: m.title,
+              expectedOutput: m.expectedOutput ?? null,
+              startAt: new Date(m.startAt),
+              dueAt: new Date(m.dueAt),
+              originalDueAt: new Date(m.originalDueAt),
+              responsibleAgencyId: agencyIds.get(m.responsibleAgency)!,
+              status: m.cancelledReason !== null && m.cancelledReason !== undefined ? MilestoneStatus.Cancelled : MilestoneStatus.NotStarted,
+              weight: m.weight ?? null,
+              verifiable: m.verifiable,
+              externalId: m.externalId ?? null,
+              completion: m.completion ?? null,
+              cancelledReason: m.cancelledReason ?? null,
+            }),
+          );
+          await recordAudit(manager, { jurisdictionId, actor, action: 'milestone.imported', entityType: 'milestone', entityId: milestone.id, after: milestone });
+          for (const r of m.replanning) {
+            await manager.save(
+              manager.create(MilestoneReplanningEntity, {
+                milestoneId: milestone.id,
+                previousDueAt: new Date(r.previousDueAt),
+                newDueAt: new Date(r.newDueAt),
+                reason: r.reason,
+                actor: r.actor,
+                changedAt: new Date(r.changedAt),
+              }),
+            );
+          }
+        }
+      }
+      return saved;
+    });
+    const started = plan.status === PlanStatus.Active ? await this.workflowSync.startAll(plan) : 0;
+    return { dryRun, valid: true, errors: [], planId: plan.id, summary: { ...summary, workflowsStarted: started } };
+  }
+
+  /** Upserts milestones from CSV by (commitment_external_id, external_id). All rows or none. */
+  async importMilestonesCsv(actor: Actor, planId: string, csv: string, dryRun: boolean): Promise<ImportReportDto> {
+    const plan = await this.scope.plan(actor, planId, 'write');
+    const parsed = parseMilestonesCsv(csv);
+    const errors: ImportError[] = parsed.errors.map((e) => ({ line: e.line, field: e.field, message: e.message }));
+    const commitments = await this.db.getRepository(CommitmentEntity).findBy({ planId });
+    const byExternalId = new Map(commitments.filter((c) => c.externalId).map((c) => [c.externalId!, c]));
+    const agencies = new Map((await this.db.getRepository(AgencyEntity).findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.name, a]));
+    const existing = commitments.length ? await this.db.getRepository(MilestoneEntity).findBy({ commitmentId: In(commitments.map((c) => c.id)) }) : [];
+
+    const accepted: { row: MilestoneCsvRow; commitment: CommitmentEntity; agency: AgencyEntity; current: MilestoneEntity | undefined }[] = [];
+    for (const row of parsed.rows) {
+      const commitment = byExternalId.get(row.commitmentExternalId);
+      const agency = agencies.get(row.responsibleAgency);
+      const rowErrors: ImportError[] = [];
+      if (!commitment) rowErrors.push({ line: row.line, field: 'commitment_external_id', message: `No commitment "${row.commitmentExternalId}" in this plan` });
+      if (!agency) rowErrors.push({ line: row.line, field: 'responsible_agency', message: `No agency named "${row.responsibleAgency}" in this jurisdiction` });
+      for (const v of checkMilestoneDates({ startAt: row.startAt, dueAt: row.dueAt, periodStart: plan.periodStart, periodEnd: plan.periodEnd })) {
+        rowErrors.push({ line: row.line, field: v.field === 'startAt' ? 'start_date' : 'due_date', message: v.message });
+      }
+      const current = commitment ? existing.find((m) => m.commitmentId === commitment.id && m.externalId === row.externalId) : undefined;
+      if (current && current.status === MilestoneStatus.Cancelled) rowErrors.push({ line: row.line, field: 'external_id', message: 'That milestone is cancelled and cannot be changed' });
+      if (rowErrors.length) errors.push(...rowErrors);
+      else accepted.push({ row, commitment: commitment!, agency: agency!, current });
+    }
+    // Weights: the commitment's milestones after the import must still sum to 1 or be all unset.
+    for (const commitment of commitments) {
+      const rows = accepted.filter((a) => a.commitment.id === commitment.id);
+      if (rows.length === 0) continue;
+      const untouched = existing.filter((m) => m.commitmentId === commitment.id && !rows.some((r) => r.current?.id === m.id));
+      const violation = checkMilestoneWeights([...untouched.map((m) => m.weight), ...rows.map((r) => r.row.weight)]);
+      if (violation) errors.push({ line: rows[0].row.line, field: 'weight', message: `Commitment ${commitment.externalId}: ${violation.message}` });
+    }
+    const toCreate = accepted.filter((a) => !a.current);
+    const toUpdate = accepted.filter((a) => a.current && changed(a.current, a.row, a.agency));
+    const summary = { rows: parsed.rows.length + parsed.errors.length, created: toCreate.length, updated: toUpdate.length, unchanged: accepted.length - toCreate.length - toUpdate.length };
+    if (errors.length > 0) return reportOrThrow({ dryRun, valid: false, errors: errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), planId, summary });
+    if (dryRun) return { dryRun, valid: true, errors: [], planId, summary };
+
+    const { created, replanned } = await this.db.transaction(async (manager) => {
+      const createdRows: MilestoneEntity[] = [];
+      const replannedRows: { milestone: MilestoneEntity; replanningId: string }[] = [];
+      for (const { row, commitment, agency } of toCreate) {
+        const milestone = await manager.save(
+          manager.create(MilestoneEntity, {
+            commitmentId: commitment.id,
+            title: row.title,
+            expectedOutput: row.expectedOutput,
+            startAt: row.startAt,
+            dueAt: row.dueAt,
+            originalDueAt: row.dueAt,
+            responsibleAgencyId: agency.id,
+            status: MilestoneStatus.NotStarted,
+            weight: row.weight,
+            verifiable: row.verifiable,
+            externalId: row.externalId,
+            completion: row.completion,
+            cancelledReason: null,
+          }),
+        );
+        await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.imported', entityType: 'milestone', entityId: milestone.id, after: milestone });
+        createdRows.push(milestone);
+      }
+      for (const { row, agency, current } of toUpdate) {
+        const before = current!;
+        await manager.update(MilestoneEntity, { id: before.id }, {
+          title: row.title,
+          expectedOutput: row.expectedOutput,
+          startAt: row.startAt,
+          dueAt: row.dueAt,
+          responsibleAgencyId: agency.id,
+          weight: row.weight,
+          verifiable: row.verifiable,
+          completion: row.completion,
+        });
+        const after = await manager.findOneByOrFail(MilestoneEntity, { id: before.id });
+        if (before.dueAt.getTime() !== row.dueAt.getTime()) {
+          // A due date changes only by replanning: the import is one, with its own reason.
+          const replanning = await manager.save(manager.create(MilestoneReplanningEntity, { milestoneId: before.id, previousDueAt: before.dueAt, newDueAt: row.dueAt, reason: `Imported from CSV (line ${row.line})`, actor: actor.label }));
+          replannedRows.push({ milestone: after, replanningId: replanning.id });
+        }
+        await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.updated_by_import', entityType: 'milestone', entityId: before.id, before, after });
+      }
+      return { created: createdRows, replanned: replannedRows };
+    });
+    for (const milestone of created) await this.workflowSync.start(milestone, plan);
+    for (const { milestone, replanningId } of replanned) await this.workflowSync.replan(milestone, plan, replanningId, 'Imported from CSV');
+    return { dryRun, valid: true, errors: [], planId, summary };
+  }
+}
+
+function validateDocument(doc: PlanDocumentDto, knownAgencies: Set<string>): ImportError[] {
+  const errors: ImportError[] = [];
+  const period = checkPlanPeriod(doc.plan);
+  errors.push(...period.violations.map((v) => ({ field: `plan.${v.field}`, message: v.message })));
+  try {
+    resolvePolicy({ ...doc.plan.policy });
+  } catch (error) {
+    if (error instanceof InvalidPolicyError) errors.push({ field: `plan.${error.field}`, message: error.message });
+    else throw error;
+  }
+  const names = doc.agencies.map((a) => a.name);
+  names.forEach((name, i) => names.indexOf(name) !== i && errors.push({ field: `agencies.${i}.name`, message: `Agency "${name}" is listed twice` }));
+  const active = doc.commitments.filter((c) => c.status === CommitmentStatus.Active).length;
+  if (active > MAX_ACTIVE_COMMITMENTS) errors.push({ field: 'commitments', message: `${active} active commitments: OGP Local allows at most ${MAX_ACTIVE_COMMITMENTS} at a time` });
+  const commitmentIds = new Set<string>();
+  doc.commitments.forEach((c, i) => {
+    const at = `commitments.${i}`;
+    if (c.externalId && commitmentIds.has(c.externalId)) errors.push({ field: `${at}.externalId`, message: `externalId "${c.externalId}" is used twice` });
+    if (c.externalId) commitmentIds.add(c.externalId);
+    if (!knownAgencies.has(c.leadAgency)) errors.push({ field: `${at}.leadAgency`, message: `No agency named "${c.leadAgency}"` });
+    const weights = c.milestones.map((m) => m.weight ?? null);
+    const weightViolation = checkMilestoneWeights(weights);
+    if (weightViolation) errors.push({ field: `${at}.milestones`, message: weightViolation.message });
+    const milestoneIds = new Set<string>();
+    c.milestones.forEach((m, j) => {
+      const mat = `${at}.milestones.${j}`;
+      if (m.externalId && milestoneIds.has(m.externalId)) errors.push({ field: `${mat}.externalId`, message: `externalId "${m.externalId}" is used twice in the commitment` });
+      if (m.externalId) milestoneIds.add(m.externalId);
+      if (!knownAgencies.has(m.responsibleAgency)) errors.push({ field: `${mat}.responsibleAgency`, message: `No agency named "${m.responsibleAgency}"` });
+      for (const v of checkMilestoneDates({ startAt: new Date(m.startAt), dueAt: new Date(m.dueAt), periodStart: doc.plan.periodStart, periodEnd: doc.plan.periodEnd })) {
+        errors.push({ field: `${mat}.${v.field}`, message: v.message });
+      }
+    });
+  });
+  return errors;
+}
+
+async function upsertAgencies(manager: EntityManager, actor: Actor, jurisdictionId: string, doc: PlanDocumentDto, existing: AgencyEntity[]): Promise<Map<string, string>> {
+  const ids = new Map(existing.map((a) => [a.name, a.id]));
+  for (const agency of doc.agencies) {
+    if (ids.has(agency.name)) continue;
+    const saved = await manager.save(manager.create(AgencyEntity, { jurisdictionId, name: agency.name, contacts: mapContacts(agency.contacts), language: agency.language }));
+    await recordAudit(manager, { jurisdictionId, actor, action: 'agency.imported', entityType: 'agency', entityId: saved.id, after: saved });
+    ids.set(agency.name, saved.id);
+  }
+  return ids;
+}
+
+function changed(current: MilestoneEntity, row: MilestoneCsvRow, agency: AgencyEntity): boolean {
+  return (
+    current.title !== row.title ||
+    current.expectedOutput !== row.expectedOutput ||
+    current.startAt.getTime() !== row.startAt.getTime() ||
+    current.dueAt.getTime() !== row.dueAt.getTime() ||
+    current.responsibleAgencyId !== agency.id ||
+    current.weight !== row.weight ||
+    current.verifiable !== row.verifiable ||
+    current.completion !== row.completion
+  );
+}
+
+function reportOrThrow(report: ImportReportDto): ImportReportDto {
+  if (report.dryRun) return report;
+  throw new ProblemException(422, 'Unprocessable Entity', `The import has ${report.errors.length} error(s); nothing was imported.`, report.errors);
+}
