@@ -104,7 +104,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   }
   if (!cancelled) {
     await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Open, onlyFrom: [MilestoneStatus.NotStarted] });
-    state.status = MilestoneStatus.Open;
+    if (!cancelled) state.status = MilestoneStatus.Open; // a cancel signal may have come during the activity
     record('opened');
   }
 
@@ -116,10 +116,12 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     state.cycle = 1;
     const { evidenceRequestId } = await activities.openEvidenceRequest({ milestoneId, cycle: state.cycle });
     await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.EvidenceRequested, onlyFrom: [MilestoneStatus.Open] });
-    state.status = MilestoneStatus.EvidenceRequested;
-    state.openEvidenceRequestId = evidenceRequestId;
-    await activities.sendEvidenceRequestEmail({ evidenceRequestId, reminderNumber: 0 });
-    record('evidence_requested', { cycle: state.cycle });
+    if (!cancelled) {
+      state.status = MilestoneStatus.EvidenceRequested;
+      state.openEvidenceRequestId = evidenceRequestId;
+      await activities.sendEvidenceRequestEmail({ evidenceRequestId, reminderNumber: 0 });
+      record('evidence_requested', { cycle: state.cycle });
+    }
     let lastSentAt = new Date();
 
     while (!finished()) {
