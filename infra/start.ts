@@ -4,10 +4,10 @@
  * processes, loads the demo plan once, and prints where everything is. Ctrl-C stops it all.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Runtime } from '@temporalio/worker';
-import { loadDemoPlan } from './demo/load-demo-plan';
+import { DemoTokens, loadDemoPlan } from './demo/load-demo-plan';
 import { loadOrCreateDevSecrets } from './dev-stack/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './dev-stack/embedded-postgres';
 import { MailSink } from './dev-stack/mail-sink';
@@ -90,8 +90,12 @@ async function main(): Promise<void> {
     await waitForHealth(apiUrl, 90_000);
     children.push(startChild('worker', path.join(ROOT, 'dist/apps/worker/src/main.js'), env, stopAll));
 
+    let demoTokens: DemoTokens | null = null;
     if (env.DEMO_PLAN !== 'false') {
       const demo = await loadDemoPlan(apiUrl, env.ADMIN_TOKEN!);
+      const tokensFile = path.join(dataDir, 'demo-tokens.json');
+      if (demo.tokens) writeFileSync(tokensFile, JSON.stringify(demo.tokens, null, 2), { mode: 0o600 });
+      demoTokens = demo.tokens ?? (existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoTokens) : null);
       log(demo.loaded ? `Loaded the Rosario demo plan: ${demo.milestones} milestone workflows started.` : 'The Rosario demo plan was loaded by an earlier run; reusing it.');
     }
 
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
         `  Temporal           ${env.TEMPORAL_ADDRESS}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
         mailViewer ? `  Mail viewer        ${mailViewer}` : `  Mail               ${env.SMTP_URL}`,
         `  Admin token        ${env.ADMIN_TOKEN}   (Authorization: Bearer <token>)`,
+        ...(demoTokens ? [`  Demo coordinator   ${demoTokens.coordinator}`, `  Demo IMB           ${demoTokens.imb}`, `  Agency tokens      ${path.join(dataDir, 'demo-tokens.json')}`] : []),
         '',
         'Press Ctrl-C to stop.',
       ].join('\n'),

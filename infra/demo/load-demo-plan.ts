@@ -2,11 +2,20 @@ import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_JURISDICTIO
 
 const DAY_MS = 24 * 3600 * 1000;
 
+export interface DemoTokens {
+  coordinator: string;
+  imb: string;
+  /** Agency name → its token. */
+  agencies: Record<string, string>;
+}
+
 /**
  * Loads the Rosario demo through the public API, once: when the jurisdiction exists already, the
- * demo was loaded by an earlier run and nothing is done. Returns the number of milestones created.
+ * demo was loaded by an earlier run and nothing is done. Creates a coordinator, an IMB and one
+ * token per agency (shown once by the API, so the caller keeps them).
  */
-export async function loadDemoPlan(apiUrl: string, token: string, now = new Date()): Promise<{ loaded: boolean; milestones: number }> {
+export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new Date()): Promise<{ loaded: boolean; milestones: number; tokens: DemoTokens | null }> {
+  let token = adminToken;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
@@ -18,7 +27,7 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
   };
 
   const existing = await call<{ slug: string }[]>('GET', '/jurisdictions');
-  if (existing.some((j) => j.slug === DEMO_JURISDICTION_SLUG)) return { loaded: false, milestones: 0 };
+  if (existing.some((j) => j.slug === DEMO_JURISDICTION_SLUG)) return { loaded: false, milestones: 0, tokens: null };
 
   const jurisdiction = await call<{ id: string }>('POST', '/jurisdictions', {
     slug: DEMO_JURISDICTION_SLUG,
@@ -27,10 +36,15 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
     timeZone: 'America/Argentina/Cordoba',
     defaultLanguage: 'es',
   });
+  const newToken = async (body: Record<string, string>) => (await call<{ token: string }>('POST', `/jurisdictions/${jurisdiction.id}/tokens`, body)).token;
+  const tokens: DemoTokens = { coordinator: await newToken({ role: 'coordinator', label: 'Directorate of Open Government (demo)' }), imb: '', agencies: {} };
+  token = tokens.coordinator; // everything below is the coordinator's work
+  tokens.imb = await newToken({ role: 'imb', label: 'PoliLab UNR (demo)' });
   const agencyIds = {} as Record<AgencyKey, string>;
   for (const [key, agency] of Object.entries(AGENCIES) as [AgencyKey, (typeof AGENCIES)[AgencyKey]][]) {
     const { contactEmail, contactName, ...rest } = agency;
     agencyIds[key] = (await call<{ id: string }>('POST', `/jurisdictions/${jurisdiction.id}/agencies`, { ...rest, contacts: [{ name: contactName, email: contactEmail }] })).id;
+    tokens.agencies[agency.name] = await newToken({ role: 'agency', label: `${agency.name} (demo)`, agencyId: agencyIds[key] });
   }
   for (const [i, organisation] of BOARD_ORGANISATIONS.entries()) {
     await call('POST', `/jurisdictions/${jurisdiction.id}/dialogue-board/members`, {
@@ -60,6 +74,7 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
   let milestones = 0;
   for (const commitment of COMMITMENTS) {
     const created = await call<{ id: string }>('POST', `/plans/${plan.id}/commitments`, {
+      externalId: `C${COMMITMENTS.indexOf(commitment) + 1}`,
       title: commitment.title,
       description: commitment.description,
       leadAgencyId: agencyIds[commitment.lead],
@@ -68,6 +83,7 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
     for (const milestone of commitment.milestones) {
       const dueAt = milestone.dueInMinutes !== undefined ? new Date(now.getTime() + milestone.dueInMinutes * 60_000) : new Date(now.getTime() + milestone.dueInDays! * DAY_MS);
       await call('POST', `/commitments/${created.id}/milestones`, {
+        externalId: `C${COMMITMENTS.indexOf(commitment) + 1}.${commitment.milestones.indexOf(milestone) + 1}`,
         title: milestone.title,
         expectedOutput: milestone.expectedOutput,
         startAt: now.toISOString(),
@@ -77,5 +93,5 @@ export async function loadDemoPlan(apiUrl: string, token: string, now = new Date
       milestones += 1;
     }
   }
-  return { loaded: true, milestones };
+  return { loaded: true, milestones, tokens };
 }
