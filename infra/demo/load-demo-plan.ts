@@ -35,6 +35,7 @@ export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new
     country: 'AR',
     timeZone: 'America/Argentina/Cordoba',
     defaultLanguage: 'es',
+    officeContacts: [{ name: 'Directorate of Open Government', email: 'gobiernoabierto@demo.rosario.example' }],
   });
   const newToken = async (body: Record<string, string>) => (await call<{ token: string }>('POST', `/jurisdictions/${jurisdiction.id}/tokens`, body)).token;
   const tokens: DemoTokens = { coordinator: await newToken({ role: 'coordinator', label: 'Directorate of Open Government (demo)' }), imb: '', agencies: {} };

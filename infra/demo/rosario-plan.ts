@@ -13,6 +13,7 @@ export const DEMO_POLICY = {
   escalationGraceSeconds: 120,
   secondLevelEscalationSeconds: 300,
   uploadLinkValidityAfterDueSeconds: 3600,
+  resubmissionSeconds: 300,
 };
 
 export const AGENCIES = {

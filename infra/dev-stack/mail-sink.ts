@@ -23,6 +23,11 @@ export class MailSink {
   private http?: HttpServer;
   /** Recipients the server refuses with a permanent 550 (to test bad addresses). */
   readonly rejectRecipients = new Set<string>();
+  /**
+   * Runs after a message is stored and before the server answers 250 (tests use it to kill the
+   * sender at the worst moment: the message has arrived, the sender has not heard so).
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
 
   /**
    * `storeDir`: keep each message as `<id>.eml` plus `<id>.json` (envelope), and load the ones kept
@@ -55,6 +60,9 @@ export class MailSink {
               }
               this.messages.push(mail);
               this.waiters.forEach((wake) => wake());
+              return this.beforeAccept?.(mail);
+            })
+            .then(() => {
               callback();
             })
             .catch(callback);

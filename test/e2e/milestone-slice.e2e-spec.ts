@@ -74,11 +74,16 @@ describe('milestone vertical slice', () => {
 
     const milestone = await system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator).expect(200);
     expect(milestone.body.status).toBe('under_review');
+
+    const reviewed = await system.http().post(`/evidence/${receipt.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
+    expect(reviewed.body.milestoneStatus).toBe('completed');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
     const finalState = await handle.result();
-    expect(finalState.status).toBe('under_review');
-    expect(finalState.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'evidence_received']);
+    expect(finalState.status).toBe('completed');
+    expect(finalState.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'evidence_received', 'evidence_accepted']);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+    const completed = await system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator).expect(200);
+    expect(completed.body).toMatchObject({ status: 'completed', completion: 'complete' });
 
     const again = await system.http().post(`/evidence-uploads/${token}`).send({ narrative: 'Second copy', claimedCompletion: 'complete' }).expect(409);
     expect(again.body).toMatchObject({ status: 409, title: 'Conflict' });
@@ -86,7 +91,7 @@ describe('milestone vertical slice', () => {
   });
 
   it('reminds the agency and marks the milestone overdue when no evidence arrives', async () => {
-    const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 4, reminderIntervalSeconds: 2, maxReminders: 1 }) });
+    const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 4, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 3600 }) });
     const created = await createMilestone(fixture, 5, 'Datos abiertos del Plan de Acción Climática publicados');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
 

@@ -6,8 +6,8 @@ import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/clien
 import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
-import { MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
-import { getMilestoneStateQuery, MilestoneActivities, milestoneWorkflowId, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
+import { getMilestoneStateQuery, MilestoneActivities, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
 import { milestoneWorkflow } from '../../workflows/src';
 
 type Call = { name: keyof MilestoneActivities; input: unknown };
@@ -29,6 +29,16 @@ function fakeActivities(calls: Call[]): MilestoneActivities {
     },
     async recordEvidenceReceived(input) {
       record('recordEvidenceReceived', input);
+    },
+    async recordReview(input) {
+      record('recordReview', input);
+    },
+    async raiseEscalation(input) {
+      record('raiseEscalation', input);
+      return { escalationId: `escalation-${input.cycle}-${input.level}` };
+    },
+    async updateEscalation(input) {
+      record('updateEscalation', input);
     },
   };
 }
@@ -86,9 +96,13 @@ describe('milestoneWorkflow', () => {
       expect(refused[0].reason).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(refused[0].reason.cause.message).toBe('Evidence for this request has already been submitted');
 
-      const state = await handle.result();
-      expect(state.status).toBe(MilestoneStatus.UnderReview);
+      expect((await handle.query(getMilestoneStateQuery)).status).toBe(MilestoneStatus.UnderReview);
       expect(calls.filter((c) => c.name === 'recordEvidenceReceived')).toHaveLength(1);
+      const acceptedId = results[0].status === 'fulfilled' ? 'e-1' : 'e-2';
+      await expect(handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: acceptedId === 'e-1' ? 'e-2' : 'e-1', decision: 'accept', completion: CompletionLevel.Complete, reviewer: 'committee' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: acceptedId, decision: 'accept', completion: CompletionLevel.Complete, reviewer: 'committee' }] });
+      const state = await handle.result();
+      expect(state.status).toBe(MilestoneStatus.Completed);
     });
   });
 
@@ -110,14 +124,14 @@ describe('milestoneWorkflow', () => {
     });
   });
 
-  it('sends no more reminders than the policy allows, then waits for evidence only', async () => {
+  it('sends no more reminders than the policy allows, then waits only for evidence and the escalation', async () => {
     const calls: Call[] = [];
     await withWorker(calls, async (taskQueue) => {
-      const { workflowId, args } = input(0, 3, { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 1, maxReminders: 2 });
+      const { workflowId, args } = input(0, 3, { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 1, maxReminders: 2, escalationGraceSeconds: 3600 });
       const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [...args] });
       const state = await waitFor(async () => {
         const s = await handle.query(getMilestoneStateQuery);
-        return s.status === MilestoneStatus.Overdue && s.nextTimer === null ? s : null;
+        return s.status === MilestoneStatus.Overdue && s.remindersSent === 2 && s.nextTimer?.purpose === 'escalation' ? s : null;
       }, 15_000);
       expect(state.remindersSent).toBe(2);
       const emails = calls.filter((c) => c.name === 'sendEvidenceRequestEmail').map((c) => (c.input as { reminderNumber: number }).reminderNumber);
@@ -126,7 +140,8 @@ describe('milestoneWorkflow', () => {
 
       // Late evidence is still taken.
       await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'late', evidenceRequestId: 'request-1' }] });
-      expect((await handle.result()).status).toBe(MilestoneStatus.UnderReview);
+      expect((await handle.query(getMilestoneStateQuery)).status).toBe(MilestoneStatus.UnderReview);
+      await handle.terminate('test finished');
     });
   });
 });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { MailSink } from '../../infra/dev-stack/mail-sink';
 import { APP_CONFIG, AppConfigModule } from '../../libs/config/src';
 import { MailModule, OutboxService, TransientMailError } from '../../libs/mail/src';
-import { OutboxMessageEntity, PersistenceModule } from '../../libs/persistence/src';
+import { OutboxMessageEntity, OutboxStatus, PersistenceModule } from '../../libs/persistence/src';
 import { testConfig } from '../support/test-system';
 
 describe(OutboxService.name, () => {
@@ -72,6 +72,33 @@ describe(OutboxService.name, () => {
       expect(stored.status).toBe('failed');
       expect(stored.attempts).toBe(1);
       expect(stored.lastError).toContain('550');
+    });
+  });
+
+  describe('send after an attempt died mid-send', () => {
+    it('does not send again, marks the message unconfirmed, and sends it once more only when a coordinator resends it', async () => {
+      const message = email('crashed@test.example');
+      // What a worker killed after handing the message to the server leaves behind: a committed `sending` row.
+      await db.getRepository(OutboxMessageEntity).insert({
+        idempotencyKey: message.idempotencyKey,
+        toAddress: message.to,
+        subject: message.subject,
+        textBody: message.text,
+        htmlBody: message.html,
+        status: OutboxStatus.Sending,
+        attempts: 1,
+        messageId: '<crashed@ogp-monitor>',
+      });
+      await expect(outbox.send(message)).resolves.toBe('unconfirmed');
+      await expect(outbox.send(message)).resolves.toBe('unconfirmed');
+      expect(sink.to('crashed@test.example')).toHaveLength(0);
+      const stored = await row(message.idempotencyKey);
+      expect(stored.status).toBe('unconfirmed');
+      expect(stored.lastError).toContain('may or may not');
+
+      await expect(outbox.resend(stored.id)).resolves.toBe('sent');
+      expect(sink.to('crashed@test.example')).toHaveLength(1);
+      await expect(outbox.resend(stored.id)).resolves.toBeNull();
     });
   });
 

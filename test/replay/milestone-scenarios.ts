@@ -14,6 +14,9 @@ export const scenarioActivities: MilestoneActivities = {
   openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
   sendEvidenceRequestEmail: async () => 'sent',
   recordEvidenceReceived: async () => undefined,
+  recordReview: async () => undefined,
+  raiseEscalation: async (input) => ({ escalationId: `escalation-${input.cycle}-${input.level}` }),
+  updateEscalation: async () => undefined,
 };
 
 export interface Scenario {

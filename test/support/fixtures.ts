@@ -4,13 +4,15 @@ import type { TestSystem } from './test-system';
 
 /** A policy in seconds, so a real workflow runs through its life within a test. */
 export function secondsPolicy(overrides: Partial<MonitoringPolicy> = {}): Partial<MonitoringPolicy> {
-  return { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 5, secondLevelEscalationSeconds: 10, uploadLinkValidityAfterDueSeconds: 600, ...overrides };
+  return { evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 5, secondLevelEscalationSeconds: 10, uploadLinkValidityAfterDueSeconds: 600, resubmissionSeconds: 5, ...overrides };
 }
 
 export interface PlanFixture {
   jurisdictionId: string;
   /** Bearer headers of the jurisdiction's coordinator. */
   coordinator: { Authorization: string };
+  imbEmail: string;
+  officeEmail: string;
   agencyId: string;
   agencyEmail: string;
   planId: string;
@@ -24,7 +26,7 @@ export async function createPlanFixture(system: TestSystem, options: { language?
   const jurisdiction = await http
     .post('/jurisdictions')
     .set(system.adminAuth)
-    .send({ slug: `city-${suffix}`, name: `City ${suffix}`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' })
+    .send({ slug: `city-${suffix}`, name: `City ${suffix}`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es', officeContacts: [{ name: 'Office', email: `office-${suffix}@test.example` }] })
     .expect(201);
   const token = await http.post(`/jurisdictions/${jurisdiction.body.id}/tokens`).set(system.adminAuth).send({ role: 'coordinator', label: `Coordinator of ${suffix}` }).expect(201);
   const coordinator = { Authorization: `Bearer ${token.body.token}` };
@@ -55,7 +57,7 @@ export async function createPlanFixture(system: TestSystem, options: { language?
     .set(coordinator)
     .send({ title: 'Dynamic and evaluable citizen-participation tools', leadAgencyId: agency.body.id, ogpValues: ['civic_participation'] })
     .expect(201);
-  return { jurisdictionId: jurisdiction.body.id, coordinator, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
+  return { jurisdictionId: jurisdiction.body.id, coordinator, imbEmail: `imb-${suffix}@test.example`, officeEmail: `office-${suffix}@test.example`, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
 }
 
 /** Polls `read` until `accept` holds or the time is up; returns the last value read. */

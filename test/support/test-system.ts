@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
@@ -24,6 +27,8 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     mailFrom: 'OGP Local Monitor <monitor@test.example>',
     uploadLinkSecret: randomBytes(24).toString('base64url'),
     adminToken: randomBytes(24).toString('base64url'),
+    evidenceDir: mkdtempSync(path.join(tmpdir(), 'ogp-monitor-test-evidence-')),
+    maxEvidenceFileBytes: 20 * 1024 * 1024,
     logLevel: 'warn',
     ...overrides,
   };
@@ -46,10 +51,11 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startTestSystem(options: { worker?: boolean } = {}): Promise<TestSystem> {
+/** `config`: settings to change for this system (e.g. a small `maxEvidenceFileBytes`). */
+export async function startTestSystem(options: { worker?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestSystem> {
   const mail = new MailSink();
   const smtp = await mail.start();
-  const config = testConfig(smtp.url);
+  const config = testConfig(smtp.url, options.config);
 
   const apiModule = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config).compile();
   const api = configureApp(apiModule.createNestApplication({ logger: ['error', 'warn'] }));
@@ -84,6 +90,7 @@ export async function startTestSystem(options: { worker?: boolean } = {}): Promi
       await api.close();
       await connection.close();
       await mail.stop();
+      rmSync(config.evidenceDir, { recursive: true, force: true });
     },
   };
 }

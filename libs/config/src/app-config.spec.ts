@@ -16,12 +16,14 @@ describe('loadConfig', () => {
       runMigrations: true,
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ogp-monitor' },
       logLevel: 'info',
+      evidenceDir: './.data/evidence',
+      maxEvidenceFileBytes: 20 * 1024 * 1024,
     });
   });
 
   it('reads every setting from the environment', () => {
-    const config = loadConfig({ ...minimal, PORT: '8080', PUBLIC_BASE_URL: 'https://monitor.example/', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TASK_QUEUE: 'q', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'debug' });
-    expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' } });
+    const config = loadConfig({ ...minimal, PORT: '8080', PUBLIC_BASE_URL: 'https://monitor.example/', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TASK_QUEUE: 'q', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'debug', EVIDENCE_DIR: '/var/lib/ogp/evidence', MAX_EVIDENCE_FILE_BYTES: '1048576' });
+    expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' }, evidenceDir: '/var/lib/ogp/evidence', maxEvidenceFileBytes: 1048576 });
   });
 
   it.each([
@@ -29,6 +31,9 @@ describe('loadConfig', () => {
     [{ UPLOAD_LINK_SECRET: 'short' }, 'UPLOAD_LINK_SECRET'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MAX_EVIDENCE_FILE_BYTES: '20MB' }, 'MAX_EVIDENCE_FILE_BYTES'],
+    [{ MAX_EVIDENCE_FILE_BYTES: '0' }, 'MAX_EVIDENCE_FILE_BYTES'],
+    [{ MAX_EVIDENCE_FILE_BYTES: '1.5' }, 'MAX_EVIDENCE_FILE_BYTES'],
   ])('refuses %p with an error naming %s', (override, name) => {
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(ConfigError);
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(name);

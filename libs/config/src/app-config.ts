@@ -23,18 +23,29 @@ export interface AppConfig {
    * coordinator tokens. Everyone else uses API tokens stored (hashed) in the database.
    */
   adminToken: string;
+  /** Directory where the bytes of evidence files are stored. */
+  evidenceDir: string;
+  /** Largest evidence file accepted, in bytes (each file of an upload). */
+  maxEvidenceFileBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const DEFAULT_MAX_EVIDENCE_FILE_BYTES = 20 * 1024 * 1024;
+/** File sizes are stored as PostgreSQL `int`. */
+const MAX_INT4 = 2_147_483_647;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
   const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const maxEvidenceFileBytes = Number(env.MAX_EVIDENCE_FILE_BYTES ?? DEFAULT_MAX_EVIDENCE_FILE_BYTES);
+  if (!Number.isInteger(maxEvidenceFileBytes) || maxEvidenceFileBytes < 1 || maxEvidenceFileBytes > MAX_INT4) {
+    throw new ConfigError(`MAX_EVIDENCE_FILE_BYTES must be a whole number of bytes up to ${MAX_INT4}, got "${env.MAX_EVIDENCE_FILE_BYTES}"`);
+  }
   return {
     port,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
@@ -49,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',
     uploadLinkSecret: requiredSecret(env, 'UPLOAD_LINK_SECRET'),
     adminToken: requiredSecret(env, 'ADMIN_TOKEN'),
+    evidenceDir: env.EVIDENCE_DIR || './.data/evidence',
+    maxEvidenceFileBytes,
     logLevel,
   };
 }

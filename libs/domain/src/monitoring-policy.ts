@@ -15,6 +15,8 @@ export interface MonitoringPolicy {
   secondLevelEscalationSeconds: number;
   /** How long an upload link stays valid after the due date. */
   uploadLinkValidityAfterDueSeconds: number;
+  /** Deadline of a new request cycle after the committee returned the evidence. */
+  resubmissionSeconds: number;
 }
 
 const DAY = 24 * 60 * 60;
@@ -27,6 +29,7 @@ export const DEFAULT_MONITORING_POLICY: Readonly<MonitoringPolicy> = Object.free
   escalationGraceSeconds: 7 * DAY,
   secondLevelEscalationSeconds: 30 * DAY,
   uploadLinkValidityAfterDueSeconds: 60 * DAY,
+  resubmissionSeconds: 14 * DAY,
 });
 
 const POLICY_FIELDS = Object.keys(DEFAULT_MONITORING_POLICY) as (keyof MonitoringPolicy)[];

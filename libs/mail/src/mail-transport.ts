@@ -16,9 +16,8 @@ export class MailTransport implements OnApplicationShutdown {
   private readonly transporter: Transporter;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const url = new URL(config.smtpUrl);
-    url.searchParams.set('pool', 'true');
-    this.transporter = createTransport(url.toString());
+    // Bounded waits: a hung server fails the attempt (and Temporal retries it) instead of holding it for minutes.
+    this.transporter = createTransport({ url: config.smtpUrl, pool: true, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   async send(email: OutgoingEmail): Promise<void> {

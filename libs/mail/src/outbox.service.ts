@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
 import { isPermanentSmtpFailure, MailTransport } from './mail-transport';
 import type { RenderedEmail } from './templates';
@@ -10,17 +10,25 @@ export interface EmailToSend extends RenderedEmail {
   /** Deterministic key, e.g. `evidence-request:<milestone>:<cycle>`: one key, at most one email. */
   idempotencyKey: string;
   to: string;
+  /** Whose coordinators see this message if it fails. */
+  jurisdictionId?: string | null;
 }
 
-export type SendOutcome = 'sent' | 'already_sent' | 'failed_permanently';
+export type SendOutcome = 'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed';
 
 /** Raised for failures worth retrying (server down, timeouts); the caller's retry policy applies. */
 export class TransientMailError extends Error {}
 
 /**
- * Sends each email once. The row is created (or found) by its idempotency key and locked while the
- * message goes out, so a retried or concurrent send of the same key waits and then sees `sent`.
- * A permanent refusal is recorded as `failed` for the coordinator to see, and not retried.
+ * Sends each email at most once, and says so when it cannot know.
+ *
+ * The row is found (or created) by its idempotency key. While one caller sends a key, it holds a
+ * PostgreSQL advisory lock on that key, so concurrent callers wait and then see `sent`. Before the
+ * message goes to the SMTP server the row is marked `sending` (committed). A caller that finds a row
+ * still `sending` knows the previous attempt died mid-send (the lock was released with its
+ * connection): the server may or may not have the message, so it is not sent again but marked
+ * `unconfirmed` for the coordinator to check and resend. A permanent refusal is recorded as
+ * `failed`, not retried. A transient failure resets the row to `pending` and throws, for a retry.
  */
 @Injectable()
 export class OutboxService {
@@ -32,11 +40,38 @@ export class OutboxService {
   ) {}
 
   async send(email: EmailToSend): Promise<SendOutcome> {
-    const messageId = `<${createHash('sha256').update(email.idempotencyKey).digest('hex').slice(0, 32)}@ogp-monitor>`;
-    await this.dataSource
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [email.idempotencyKey]);
+      try {
+        return await this.sendLocked(runner, email);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [email.idempotencyKey]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * A coordinator's decision to send a failed or unconfirmed message again (e.g. after checking with
+   * the recipient). Returns null when the message is not in one of those states.
+   */
+  async resend(id: string): Promise<SendOutcome | null> {
+    const repo = this.dataSource.getRepository(OutboxMessageEntity);
+    const row = await repo.findOneBy({ id });
+    if (!row) return null;
+    const reset = await repo.update({ id, status: In([OutboxStatus.Failed, OutboxStatus.Unconfirmed]) }, { status: OutboxStatus.Pending });
+    if (!reset.affected) return null;
+    return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId });
+  }
+
+  private async sendLocked(runner: QueryRunner, email: EmailToSend): Promise<SendOutcome> {
+    const repo = runner.manager.getRepository(OutboxMessageEntity);
+    await repo
       .createQueryBuilder()
       .insert()
-      .into(OutboxMessageEntity)
       .values({
         idempotencyKey: email.idempotencyKey,
         toAddress: email.to,
@@ -44,44 +79,40 @@ export class OutboxService {
         textBody: email.text,
         htmlBody: email.html,
         status: OutboxStatus.Pending,
-        messageId,
+        messageId: `<${createHash('sha256').update(email.idempotencyKey).digest('hex').slice(0, 32)}@ogp-monitor>`,
+        jurisdictionId: email.jurisdictionId ?? null,
       })
       .orIgnore()
       .execute();
+    const row = await repo.findOneByOrFail({ idempotencyKey: email.idempotencyKey });
+    switch (row.status) {
+      case OutboxStatus.Sent:
+        return 'already_sent';
+      case OutboxStatus.Failed:
+        return 'failed_permanently';
+      case OutboxStatus.Unconfirmed:
+        return 'unconfirmed';
+      case OutboxStatus.Sending:
+        await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError: 'An earlier attempt stopped while sending; the message may or may not have been delivered.' });
+        this.logger.warn({ msg: 'email unconfirmed: an earlier attempt died mid-send; not sent again', idempotencyKey: row.idempotencyKey });
+        return 'unconfirmed';
+    }
 
-    const outcome = await this.dataSource.transaction(async (manager): Promise<SendOutcome | TransientMailError> => {
-      const row = await manager
-        .getRepository(OutboxMessageEntity)
-        .createQueryBuilder('m')
-        .setLock('pessimistic_write')
-        .where('m.idempotency_key = :key', { key: email.idempotencyKey })
-        .getOneOrFail();
-      if (row.status === OutboxStatus.Sent) return 'already_sent';
-      if (row.status === OutboxStatus.Failed) return 'failed_permanently';
-
-      row.attempts += 1;
-      try {
-        await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId });
-      } catch (error) {
-        row.lastError = String((error as Error).message ?? error).slice(0, 2000);
-        if (isPermanentSmtpFailure(error)) {
-          row.status = OutboxStatus.Failed;
-          await manager.save(row);
-          this.logger.warn({ msg: 'email refused permanently', idempotencyKey: row.idempotencyKey, error: row.lastError });
-          return 'failed_permanently';
-        }
-        await manager.save(row);
-        // Returned, not thrown, so the attempt count and error are committed before the retry.
-        return new TransientMailError(`sending ${row.idempotencyKey} failed: ${row.lastError}`);
+    await repo.update({ id: row.id }, { status: OutboxStatus.Sending, attempts: row.attempts + 1 });
+    try {
+      await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId });
+    } catch (error) {
+      const lastError = String((error as Error).message ?? error).slice(0, 2000);
+      if (isPermanentSmtpFailure(error)) {
+        await repo.update({ id: row.id }, { status: OutboxStatus.Failed, lastError });
+        this.logger.warn({ msg: 'email refused permanently', idempotencyKey: row.idempotencyKey, error: lastError });
+        return 'failed_permanently';
       }
-      row.status = OutboxStatus.Sent;
-      row.sentAt = new Date();
-      row.lastError = null;
-      await manager.save(row);
-      this.logger.log({ msg: 'email sent', idempotencyKey: row.idempotencyKey });
-      return 'sent';
-    });
-    if (outcome instanceof TransientMailError) throw outcome;
-    return outcome;
+      await repo.update({ id: row.id }, { status: OutboxStatus.Pending, lastError });
+      throw new TransientMailError(`sending ${row.idempotencyKey} failed: ${lastError}`);
+    }
+    await repo.update({ id: row.id }, { status: OutboxStatus.Sent, sentAt: new Date(), lastError: null });
+    this.logger.log({ msg: 'email sent', idempotencyKey: row.idempotencyKey });
+    return 'sent';
   }
 }

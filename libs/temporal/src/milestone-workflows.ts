@@ -3,7 +3,14 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MonitoringPolicy } from '@app/domain';
 import {
+  acknowledgeEscalationUpdate,
   cancelSignal,
+  EscalationActionInput,
+  MilestoneUpdateResult,
+  recommendEscalationUpdate,
+  resolveEscalationUpdate,
+  ReviewEvidenceInput,
+  reviewEvidenceUpdate,
   getMilestoneStateQuery,
   MILESTONE_WORKFLOW_TYPE,
   MilestoneState,
@@ -68,6 +75,19 @@ export class MilestoneWorkflows {
   /** Ends the workflow: no more requests or reminders. */
   async cancel(milestoneId: string, reason: string): Promise<void> {
     await this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).signal(cancelSignal, { reason });
+  }
+
+  /** The follow-up committee's decision on the evidence under review; once per evidence. */
+  async reviewEvidence(milestoneId: string, input: ReviewEvidenceInput): Promise<MilestoneUpdateResult> {
+    return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(reviewEvidenceUpdate, { args: [input], updateId: `review-${input.evidenceId}` }),
+    );
+  }
+
+  /** The IMB acts on the milestone's open escalation. */
+  async escalationAction(milestoneId: string, action: 'acknowledge' | 'recommend' | 'resolve', input: EscalationActionInput): Promise<MilestoneUpdateResult> {
+    const update = { acknowledge: acknowledgeEscalationUpdate, recommend: recommendEscalationUpdate, resolve: resolveEscalationUpdate }[action];
+    return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(update, { args: [input] }));
   }
 
   async state(milestoneId: string): Promise<MilestoneState> {

@@ -3,7 +3,7 @@
  * imports this file (not the workflow) to start, update and query milestone workflows.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { MilestoneStatus, MonitoringPolicy } from '../../../libs/domain/src';
+import type { CompletionLevel, MilestoneStatus, MonitoringPolicy } from '../../../libs/domain/src';
 
 export const MILESTONE_WORKFLOW_TYPE = 'milestoneWorkflow';
 
@@ -45,6 +45,12 @@ export interface MilestoneState {
   cycle: number;
   openEvidenceRequestId: string | null;
   remindersSent: number;
+  /** Evidence under the committee's review, if any. */
+  evidenceUnderReview?: string | null;
+  /** Deadline of the current request cycle (the due date for cycle 1, the resubmission deadline after). */
+  cycleDueAt?: string;
+  /** The escalation now open with the IMB, if any. */
+  escalation?: { id: string; level: number; status: 'open' | 'acknowledged' | 'resolved'; raisedAt: string } | null;
   /** What the workflow waits for next, and until when; null when it waits only for a message. */
   nextTimer: { purpose: string; at: string } | null;
   history: MilestoneHistoryEntry[];
@@ -75,16 +81,51 @@ export const replanSignal = defineSignal<[ReplanInput]>('replan');
 /** The milestone (or its plan) was cancelled or closed: the workflow stops chasing and ends. */
 export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 
+export interface MilestoneUpdateResult {
+  status: MilestoneStatus;
+}
+
+export interface ReviewEvidenceInput {
+  evidenceId: string;
+  decision: 'accept' | 'return';
+  /** Required to accept: the completion level the committee recognises. */
+  completion?: CompletionLevel;
+  /** Required to return: what the agency must change. */
+  comments?: string;
+  reviewer: string;
+}
+
+/** The follow-up committee accepts the evidence under review (the milestone completes) or returns it (a new request cycle). */
+export const reviewEvidenceUpdate = defineUpdate<MilestoneUpdateResult, [ReviewEvidenceInput]>('reviewEvidence');
+
+export interface EscalationActionInput {
+  escalationId: string;
+  /** Who acts: the IMB token's label. */
+  by: string;
+  /** The recommendation or the resolution. */
+  text?: string;
+}
+
+export const acknowledgeEscalationUpdate = defineUpdate<MilestoneUpdateResult, [EscalationActionInput]>('acknowledgeEscalation');
+export const recommendEscalationUpdate = defineUpdate<MilestoneUpdateResult, [EscalationActionInput]>('recommendEscalation');
+export const resolveEscalationUpdate = defineUpdate<MilestoneUpdateResult, [EscalationActionInput]>('resolveEscalation');
+
 export const getMilestoneStateQuery = defineQuery<MilestoneState>('getMilestoneState');
 
 /** Activities the milestone workflow calls; implemented by the worker's MilestoneActivities. */
 export interface MilestoneActivities {
   /** Sets the stored status; with `onlyFrom`, only when the current status is one of those. Returns whether it changed. */
   setMilestoneStatus(input: { milestoneId: string; status: MilestoneStatus; onlyFrom?: MilestoneStatus[] }): Promise<boolean>;
-  /** Creates the evidence request of a cycle, or returns the one already created. */
-  openEvidenceRequest(input: { milestoneId: string; cycle: number }): Promise<{ evidenceRequestId: string }>;
-  /** Emails the request (reminderNumber 0) or a reminder to the responsible agency, once per key. */
-  sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number }): Promise<'sent' | 'already_sent' | 'failed_permanently'>;
+  /** Creates the evidence request of a cycle (due at `dueAt`, default the milestone's), or returns the one already created. */
+  openEvidenceRequest(input: { milestoneId: string; cycle: number; dueAt?: string }): Promise<{ evidenceRequestId: string }>;
+  /** Emails the request (reminderNumber 0) or a reminder to the responsible agency, once per key; after a return, with the committee's comments. */
+  sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number; returnedComments?: string }): Promise<'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed'>;
   /** Marks the request fulfilled and the milestone under review. */
   recordEvidenceReceived(input: { milestoneId: string; evidenceRequestId: string; evidenceId: string }): Promise<void>;
+  /** Stores the committee's decision; accepted evidence completes the milestone with its completion level. */
+  recordReview(input: { milestoneId: string } & ReviewEvidenceInput): Promise<void>;
+  /** Opens an escalation with the IMB (once per milestone, cycle and level) and emails the IMB and the office. */
+  raiseEscalation(input: { milestoneId: string; cycle: number; level: number; reason: 'overdue' | 'returned_again' }): Promise<{ escalationId: string }>;
+  /** Records the IMB's acknowledgement, recommendation or resolution. */
+  updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void>;
 }

@@ -1,12 +1,18 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { MilestoneStatus, milestoneTimeline, nextReminderAt } from '../../../libs/domain/src';
 import {
+  acknowledgeEscalationUpdate,
   cancelSignal,
+  EscalationActionInput,
   getMilestoneStateQuery,
   MilestoneActivities,
   MilestoneState,
   MilestoneWorkflowInput,
+  recommendEscalationUpdate,
   replanSignal,
+  resolveEscalationUpdate,
+  ReviewEvidenceInput,
+  reviewEvidenceUpdate,
   SubmitEvidenceInput,
   submitEvidenceUpdate,
 } from './milestone.messages';
@@ -16,16 +22,33 @@ const activities = proxyActivities<MilestoneActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/**
+ * Activities that send email. The heartbeat timeout lets the server notice a worker that died
+ * mid-send within seconds and retry elsewhere; the outbox makes that retry send nothing twice.
+ */
+const mail = proxyActivities<MilestoneActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
 const FINISHED = [MilestoneStatus.UnderReview, MilestoneStatus.Completed, MilestoneStatus.Cancelled];
+const DAY_SECONDS = 24 * 3600;
 
 /**
- * Follows one milestone: waits for its start, asks the responsible agency for evidence a lead time
- * before the due date, reminds on the policy's cadence, marks it overdue when the due date passes,
- * and ends when evidence arrives (it is then under the follow-up committee's review) or when the
- * milestone is cancelled. Replanning moves the due date and re-arms every timer from it.
+ * Follows one milestone from its start to its close: asks the responsible agency for evidence a lead
+ * time before the due date, reminds on the policy's cadence, marks it overdue when the due date
+ * passes, escalates to the IMB after a grace period (and to a second level later), has the
+ * follow-up committee review the evidence (accepted: completed; returned: a new request cycle), and
+ * ends on acceptance or cancellation. Replanning moves the due date and re-arms every timer.
+ *
+ * Runs started before the review/escalation lifecycle existed (no `lifecycle-v2` marker in their
+ * history) keep their old path: they end when evidence arrives.
  */
 export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<MilestoneState> {
+  const lifecycleV2 = patched('lifecycle-v2');
   const { milestoneId, policy } = input;
+  const resubmissionSeconds = policy.resubmissionSeconds ?? 14 * DAY_SECONDS;
   const startAt = new Date(input.startAt);
   const state: MilestoneState = {
     milestoneId,
@@ -38,11 +61,19 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     nextTimer: null,
     history: [],
   };
+  if (lifecycleV2) {
+    state.evidenceUnderReview = null;
+    state.escalation = null;
+  }
   let evidence: SubmitEvidenceInput | null = null;
+  let review: ReviewEvidenceInput | null = null;
   let cancelled = false;
   /** Set by a replanning; the current wait ends and the timers are computed again. */
   let rearm = false;
+  /** Deadline of a resubmission cycle (cycle 2 onwards). */
+  let resubmissionDueAt: Date | null = null;
   const timeline = () => milestoneTimeline(startAt, new Date(state.dueAt), policy);
+  const cycleDueAt = () => (resubmissionDueAt && resubmissionDueAt > timeline().dueAt ? resubmissionDueAt : timeline().dueAt);
   const record = (event: string, detail?: Record<string, string | number>) => state.history.push({ at: new Date().toISOString(), event, detail });
 
   setHandler(getMilestoneStateQuery, () => state);
@@ -54,6 +85,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       state.status = MilestoneStatus.UnderReview;
       state.openEvidenceRequestId = null;
       state.nextTimer = null;
+      if (lifecycleV2) state.evidenceUnderReview = submitted.evidenceId;
       record('evidence_received', { evidenceId: submitted.evidenceId, cycle: state.cycle });
       return { status: state.status };
     },
@@ -79,13 +111,55 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     record('replanned', { from: previous, to: state.dueAt, reason });
   });
   setHandler(cancelSignal, ({ reason }) => {
-    if (cancelled || evidence || FINISHED.includes(state.status)) return;
+    if (cancelled || state.status === MilestoneStatus.Completed || state.status === MilestoneStatus.Cancelled) return;
     cancelled = true;
     state.status = MilestoneStatus.Cancelled;
     state.openEvidenceRequestId = null;
     state.nextTimer = null;
     record('cancelled', { reason });
   });
+
+  if (lifecycleV2) {
+    setHandler(
+      reviewEvidenceUpdate,
+      async (decision) => {
+        review = decision;
+        await activities.recordReview({ milestoneId, ...decision });
+        record(decision.decision === 'accept' ? 'evidence_accepted' : 'evidence_returned', { evidenceId: decision.evidenceId, reviewer: decision.reviewer });
+        return { status: decision.decision === 'accept' ? MilestoneStatus.Completed : MilestoneStatus.EvidenceRequested };
+      },
+      {
+        validator: (decision) => {
+          if (cancelled || state.status !== MilestoneStatus.UnderReview || review) throw new Error('No evidence of this milestone is waiting for review');
+          if (decision.evidenceId !== state.evidenceUnderReview) throw new Error('This evidence is not the one under review');
+          if (decision.decision === 'accept' && !decision.completion) throw new Error('Accepting evidence needs a completion level');
+          if (decision.decision === 'return' && !decision.comments) throw new Error('Returning evidence needs comments for the agency');
+        },
+      },
+    );
+    const escalationHandler = (action: 'acknowledge' | 'recommend' | 'resolve', allowed: string[]) => ({
+      handler: async (act: EscalationActionInput) => {
+        await activities.updateEscalation({ action, ...act });
+        if (state.escalation?.id === act.escalationId) {
+          if (action === 'acknowledge') state.escalation.status = 'acknowledged';
+          if (action === 'resolve') state.escalation.status = 'resolved';
+        }
+        record(`escalation_${action}d`.replace('recommendd', 'recommended'), { escalationId: act.escalationId, by: act.by });
+        return { status: state.status };
+      },
+      validator: (act: EscalationActionInput) => {
+        if (!state.escalation || state.escalation.id !== act.escalationId) throw new Error('This escalation is not the open escalation of the milestone');
+        if (!allowed.includes(state.escalation.status)) throw new Error(`The escalation is ${state.escalation.status}`);
+        if (action !== 'acknowledge' && !act.text) throw new Error(`To ${action}, send the text`);
+      },
+    });
+    const ack = escalationHandler('acknowledge', ['open']);
+    const recommend = escalationHandler('recommend', ['open', 'acknowledged']);
+    const resolve = escalationHandler('resolve', ['open', 'acknowledged']);
+    setHandler(acknowledgeEscalationUpdate, ack.handler, { validator: ack.validator });
+    setHandler(recommendEscalationUpdate, recommend.handler, { validator: recommend.validator });
+    setHandler(resolveEscalationUpdate, resolve.handler, { validator: resolve.validator });
+  }
 
   /** Waits until `at` or until `interrupted()`; true when interrupted. */
   const waitUntil = async (purpose: string, at: Date, interrupted: () => boolean): Promise<boolean> => {
@@ -97,6 +171,11 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   };
   const finished = () => evidence !== null || cancelled;
   const interrupted = () => finished() || rearm;
+  const escalate = async (level: number, reason: 'overdue' | 'returned_again') => {
+    const { escalationId } = await mail.raiseEscalation({ milestoneId, cycle: state.cycle, level, reason });
+    state.escalation = { id: escalationId, level, status: 'open', raisedAt: new Date().toISOString() };
+    record('escalated', { level, reason, escalationId });
+  };
 
   if (Date.now() < startAt.getTime()) {
     record('waiting_for_start');
@@ -112,29 +191,51 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     rearm = false; // replanned before the request went out: wait for the new request time
   }
 
-  if (!cancelled) {
-    state.cycle = 1;
-    const { evidenceRequestId } = await activities.openEvidenceRequest({ milestoneId, cycle: state.cycle });
-    await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.EvidenceRequested, onlyFrom: [MilestoneStatus.Open] });
-    if (!cancelled) {
-      state.status = MilestoneStatus.EvidenceRequested;
-      state.openEvidenceRequestId = evidenceRequestId;
-      await activities.sendEvidenceRequestEmail({ evidenceRequestId, reminderNumber: 0 });
-      record('evidence_requested', { cycle: state.cycle });
-    }
+  let returnedComments: string | undefined;
+  let returns = 0;
+  while (!cancelled) {
+    // One request cycle: ask, remind, go overdue, escalate; until evidence arrives or the milestone is cancelled.
+    state.cycle += 1;
+    const { evidenceRequestId } = await activities.openEvidenceRequest(
+      state.cycle === 1 ? { milestoneId, cycle: state.cycle } : { milestoneId, cycle: state.cycle, dueAt: cycleDueAt().toISOString() },
+    );
+    await activities.setMilestoneStatus({
+      milestoneId,
+      status: MilestoneStatus.EvidenceRequested,
+      onlyFrom: state.cycle === 1 ? [MilestoneStatus.Open] : [MilestoneStatus.UnderReview],
+    });
+    if (cancelled) break;
+    state.status = MilestoneStatus.EvidenceRequested;
+    state.openEvidenceRequestId = evidenceRequestId;
+    if (lifecycleV2) state.cycleDueAt = cycleDueAt().toISOString();
+    await mail.sendEvidenceRequestEmail(returnedComments ? { evidenceRequestId, reminderNumber: 0, returnedComments } : { evidenceRequestId, reminderNumber: 0 });
+    record('evidence_requested', { cycle: state.cycle });
     let lastSentAt = new Date();
 
     while (!finished()) {
       if (rearm) {
         rearm = false;
-        if (state.status === MilestoneStatus.Overdue && Date.now() < timeline().dueAt.getTime()) {
+        if (state.status === MilestoneStatus.Overdue && Date.now() < cycleDueAt().getTime()) {
           await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.EvidenceRequested, onlyFrom: [MilestoneStatus.Overdue] });
           if (!finished()) state.status = MilestoneStatus.EvidenceRequested;
         }
       }
+      const overdue = state.status === MilestoneStatus.Overdue;
       const reminderAt = nextReminderAt(lastSentAt, state.remindersSent, policy);
-      const overdueAt = state.status === MilestoneStatus.Overdue ? null : timeline().dueAt;
-      const next = [reminderAt && { purpose: 'reminder', at: reminderAt }, overdueAt && { purpose: 'due_date', at: overdueAt }]
+      const overdueAt = overdue ? null : cycleDueAt();
+      const escalation = state.escalation;
+      const escalateAt =
+        lifecycleV2 && overdue && !escalation ? new Date(cycleDueAt().getTime() + policy.escalationGraceSeconds * 1000) : null;
+      const secondLevelAt =
+        lifecycleV2 && escalation && escalation.level === 1 && escalation.status !== 'resolved'
+          ? new Date(new Date(escalation.raisedAt).getTime() + policy.secondLevelEscalationSeconds * 1000)
+          : null;
+      const next = [
+        reminderAt && { purpose: 'reminder', at: reminderAt },
+        overdueAt && { purpose: 'due_date', at: overdueAt },
+        escalateAt && { purpose: 'escalation', at: escalateAt },
+        secondLevelAt && { purpose: 'second_level_escalation', at: secondLevelAt },
+      ]
         .filter((t): t is { purpose: string; at: Date } => !!t)
         .sort((a, b) => a.at.getTime() - b.at.getTime())[0];
       if (!next) {
@@ -143,19 +244,50 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       }
       if (await waitUntil(next.purpose, next.at, interrupted)) continue;
 
-      if (overdueAt && Date.now() >= overdueAt.getTime()) {
+      const now = Date.now();
+      if (overdueAt && now >= overdueAt.getTime()) {
         const changed = await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Overdue, onlyFrom: [MilestoneStatus.EvidenceRequested] });
         if (changed && !finished()) {
           state.status = MilestoneStatus.Overdue;
           record('overdue');
         }
       }
-      if (reminderAt && Date.now() >= reminderAt.getTime() && !finished()) {
+      if (escalateAt && now >= escalateAt.getTime() && !finished()) await escalate(1, 'overdue');
+      if (secondLevelAt && now >= secondLevelAt.getTime() && !finished()) await escalate(2, 'overdue');
+      if (reminderAt && now >= reminderAt.getTime() && !finished()) {
         state.remindersSent += 1;
-        await activities.sendEvidenceRequestEmail({ evidenceRequestId, reminderNumber: state.remindersSent });
+        await mail.sendEvidenceRequestEmail({ evidenceRequestId, reminderNumber: state.remindersSent });
         record('reminder_sent', { reminderNumber: state.remindersSent });
         lastSentAt = new Date();
       }
+    }
+    if (cancelled || !lifecycleV2) break;
+
+    // The follow-up committee reviews the evidence.
+    await condition(() => review !== null || cancelled);
+    if (cancelled) break;
+    const decision = review as ReviewEvidenceInput | null;
+    if (!decision) throw ApplicationFailure.nonRetryable('review expected'); // unreachable: narrows the type
+    await condition(allHandlersFinished); // the review's activity has recorded it
+    if (decision.decision === 'accept') {
+      state.status = MilestoneStatus.Completed;
+      state.evidenceUnderReview = null;
+      if (state.escalation && state.escalation.status !== 'resolved') {
+        await activities.updateEscalation({ action: 'resolve', escalationId: state.escalation.id, by: 'system', text: 'Evidence accepted by the follow-up committee' });
+        state.escalation.status = 'resolved';
+      }
+      break;
+    }
+    // Returned: a new cycle with its own deadline; evidence returned a second time goes to the IMB.
+    returns += 1;
+    returnedComments = decision.comments;
+    resubmissionDueAt = new Date(Date.now() + resubmissionSeconds * 1000);
+    evidence = null;
+    review = null;
+    state.evidenceUnderReview = null;
+    state.remindersSent = 0;
+    if (returns >= 2 && (!state.escalation || state.escalation.status === 'resolved')) {
+      await escalate(1, 'returned_again');
     }
   }
 

@@ -1,14 +1,35 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Param, Post, Req, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
-import { EvidenceReceiptDto, EvidenceRequestViewDto, SubmitEvidenceDto } from './dto/evidence-upload.dto';
+import { EvidenceReceiptDto, EvidenceRequestViewDto, SUBMIT_EVIDENCE_MULTIPART_SCHEMA, SubmitEvidenceDto } from './dto/evidence-upload.dto';
+import { MAX_EVIDENCE_FILES, UploadedEvidenceFile } from './evidence-files';
+import { EvidenceUploadErrorsInterceptor } from './evidence-upload.interceptor';
 import { EvidenceUploadsService } from './evidence-uploads.service';
+
+/** The request body of an evidence submission, JSON or multipart (OpenAPI). */
+export function ApiEvidenceSubmissionBody() {
+  return applyDecorators(
+    ApiExtraModels(SubmitEvidenceDto),
+    ApiConsumes('application/json', 'multipart/form-data'),
+    ApiBody({
+      description: `JSON (SubmitEvidenceDto), or multipart/form-data with the same fields and up to ${MAX_EVIDENCE_FILES} \`files\``,
+      schema: { oneOf: [{ $ref: getSchemaPath(SubmitEvidenceDto) }, SUBMIT_EVIDENCE_MULTIPART_SCHEMA] },
+    }),
+  );
+}
+
+/** Where the files of an evidence submission are read (multer; memory storage, limits from the config). */
+export const EVIDENCE_FILES_INTERCEPTORS = [EvidenceUploadErrorsInterceptor, FilesInterceptor('files', MAX_EVIDENCE_FILES)] as const;
 
 /** Reached from the link in an evidence-request email; the signed token is the credential. */
 @ApiTags('evidence uploads')
 @ApiProblemResponses([
   [410, 'The upload link has expired'],
+  [413, 'A file is larger than MAX_EVIDENCE_FILE_BYTES; `errors` names `files`'],
+  [415, 'A file is not of an accepted type (read from its content); `errors` names `files`'],
   [503, 'The workflow engine is unavailable; nothing was saved'],
 ])
 @ApiParam({ name: 'token', description: 'Signed, expiring token from the evidence-request email' })
@@ -24,8 +45,10 @@ export class EvidenceUploadsController {
   }
 
   @Post(':token')
+  @UseInterceptors(...EVIDENCE_FILES_INTERCEPTORS)
+  @ApiEvidenceSubmissionBody()
   @ApiCreatedResponse({ type: EvidenceReceiptDto })
-  submit(@Param('token') token: string, @Body() dto: SubmitEvidenceDto): Promise<EvidenceReceiptDto> {
-    return this.service.submit(token, dto);
+  submit(@Param('token') token: string, @Req() request: Request, @Body() body: unknown, @UploadedFiles() files: UploadedEvidenceFile[] | undefined): Promise<EvidenceReceiptDto> {
+    return this.service.submitThroughLink(token, { body, multipart: typeof request.is('multipart/form-data') === 'string', files });
   }
 }

@@ -1,22 +1,38 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AgencyEntity, EvidenceEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
+import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
 import { verifyUploadLink } from '@app/security';
+import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
 import { MilestoneWorkflows } from '@app/temporal';
+import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem-details.filter';
-import { EvidenceReceiptDto, EvidenceRequestViewDto, SubmitEvidenceDto } from './dto/evidence-upload.dto';
+import { PlanScope } from '../plans/plan-scope.service';
+import { EvidenceFileDto, EvidenceReceiptDto, EvidenceRequestViewDto } from './dto/evidence-upload.dto';
+import { EvidenceSubmission, RawEvidenceSubmission, readEvidenceSubmission } from './evidence-submission';
 
-/** Evidence arriving through an agency's signed upload link. */
+/** `submitted_by` of evidence that came through the signed link of a request email. */
+export const UPLOAD_LINK_SUBMITTER = 'upload-link';
+
+/**
+ * Evidence arriving from an agency: through the signed upload link of a request email, or with an
+ * API token (agency or coordinator) for a milestone. Both end in `submit`.
+ */
 @Injectable()
 export class EvidenceUploadsService {
+  private readonly logger = new Logger(EvidenceUploadsService.name);
+
   constructor(
     @InjectRepository(EvidenceRequestEntity) private readonly requests: Repository<EvidenceRequestEntity>,
     @InjectRepository(EvidenceEntity) private readonly evidence: Repository<EvidenceEntity>,
     @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
+    private readonly scope: PlanScope,
     private readonly workflows: MilestoneWorkflows,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,32 +52,88 @@ export class EvidenceUploadsService {
     };
   }
 
-  /**
-   * Stores the evidence, then hands it to the milestone's workflow, which decides whether the
-   * request is still open. A refused or failed hand-over removes the evidence again.
-   */
-  async submit(token: string, dto: SubmitEvidenceDto): Promise<EvidenceReceiptDto> {
+  /** Through the signed link: the link names the evidence request. */
+  async submitThroughLink(token: string, raw: RawEvidenceSubmission): Promise<EvidenceReceiptDto> {
     const request = await this.requestFor(token);
+    const submission = await readEvidenceSubmission(raw);
+    return this.submit(request, submission, UPLOAD_LINK_SUBMITTER);
+  }
+
+  /** With an API token: to the milestone's open evidence request (an agency: its own milestones only). */
+  async submitForMilestone(actor: Actor, milestoneId: string, raw: RawEvidenceSubmission): Promise<EvidenceReceiptDto> {
+    await this.scope.milestone(actor, milestoneId, 'write');
+    const submission = await readEvidenceSubmission(raw);
+    const request = await this.requests.findOne({ where: { milestoneId, status: EvidenceRequestStatus.Open }, order: { cycle: 'DESC' } });
+    if (!request) {
+      throw new ProblemException(409, 'Conflict', 'No evidence request of this milestone is open: evidence is requested ahead of the due date.', [
+        { field: 'milestoneId', message: 'has no open evidence request' },
+      ]);
+    }
+    return this.submit(request, submission, actor.label);
+  }
+
+  /**
+   * Stores the files and the evidence, then hands the evidence to the milestone's workflow, which
+   * decides whether the request is still open. Whatever fails, nothing is left behind: a refused or
+   * failed hand-over removes the evidence, its file rows and the stored bytes again.
+   */
+  private async submit(request: EvidenceRequestEntity, submission: EvidenceSubmission, submittedBy: string): Promise<EvidenceReceiptDto> {
     if (request.status !== EvidenceRequestStatus.Open) throw new ProblemException(409, 'Conflict', 'Evidence for this request has already been received.');
-    const saved = await this.evidence.save(
-      this.evidence.create({
-        milestoneId: request.milestoneId,
-        evidenceRequestId: request.id,
-        narrative: dto.narrative,
-        links: dto.links ?? [],
-        claimedCompletion: dto.claimedCompletion,
-        isPublic: dto.isPublic ?? false,
-      }),
-    );
+    const evidenceId = randomUUID();
+    const files = submission.files.map((file) => {
+      const id = randomUUID();
+      return { ...file, id, storageKey: `${id.slice(0, 2)}/${id}` };
+    });
+    const stored: string[] = [];
     try {
-      const result = await this.workflows.submitEvidence(request.milestoneId, { evidenceId: saved.id, evidenceRequestId: request.id });
-      return { evidenceId: saved.id, milestoneId: request.milestoneId, milestoneStatus: result.status };
+      for (const file of files) {
+        await this.storage.put(file.storageKey, file.bytes);
+        stored.push(file.storageKey);
+      }
+      await this.db.transaction(async (manager) => {
+        await manager.insert(EvidenceEntity, {
+          id: evidenceId,
+          milestoneId: request.milestoneId,
+          evidenceRequestId: request.id,
+          narrative: submission.dto.narrative,
+          links: submission.dto.links ?? [],
+          claimedCompletion: submission.dto.claimedCompletion,
+          isPublic: submission.dto.isPublic ?? false,
+          submittedBy,
+        });
+        if (files.length > 0) {
+          await manager.insert(
+            EvidenceFileEntity,
+            files.map((f) => ({ id: f.id, evidenceId, originalName: f.originalName, mediaType: f.mediaType, sizeBytes: f.sizeBytes, sha256: f.sha256, storageKey: f.storageKey })),
+          );
+        }
+      });
     } catch (error) {
-      await this.evidence.delete({ id: saved.id });
+      await this.removeStored(stored);
+      throw error;
+    }
+
+    try {
+      const result = await this.workflows.submitEvidence(request.milestoneId, { evidenceId, evidenceRequestId: request.id });
+      return {
+        evidenceId,
+        milestoneId: request.milestoneId,
+        milestoneStatus: result.status,
+        files: files.map((f) => fileDto(evidenceId, f)),
+      };
+    } catch (error) {
+      await this.evidence.delete({ id: evidenceId }).catch((e: unknown) => this.logger.error({ msg: 'could not remove refused evidence', evidenceId, error: String(e) }));
+      await this.removeStored(stored);
       if (error instanceof WorkflowUpdateFailedError) {
         throw new ProblemException(409, 'Conflict', `The milestone did not accept this evidence: ${error.cause?.message ?? error.message}`);
       }
       throw new ProblemException(503, 'Service Unavailable', 'The evidence could not be delivered to the workflow engine and was not saved. Try again.');
+    }
+  }
+
+  private async removeStored(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await this.storage.delete(key).catch((error: unknown) => this.logger.error({ msg: 'could not remove a stored evidence file', key, error: String(error) }));
     }
   }
 
@@ -75,4 +147,15 @@ export class EvidenceUploadsService {
     if (!request) throw new ProblemException(404, 'Not Found', 'The evidence request of this link does not exist.');
     return request;
   }
+}
+
+export function fileDto(evidenceId: string, file: Pick<EvidenceFileEntity, 'id' | 'originalName' | 'mediaType' | 'sizeBytes' | 'sha256'>): EvidenceFileDto {
+  return {
+    id: file.id,
+    originalName: file.originalName,
+    mediaType: file.mediaType,
+    sizeBytes: file.sizeBytes,
+    sha256: file.sha256,
+    downloadPath: `/evidence/${evidenceId}/files/${file.id}`,
+  };
 }

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '@app/storage';
+import { PlansModule } from '../plans/plans.module';
+import { EvidenceReadService } from './evidence-read.service';
+import { EvidenceMulterModule, EvidenceUploadErrorsInterceptor } from './evidence-upload.interceptor';
 import { EvidenceUploadsController } from './evidence-uploads.controller';
 import { EvidenceUploadsService } from './evidence-uploads.service';
+import { MilestoneEvidenceController } from './milestone-evidence.controller';
 
 @Module({
-  controllers: [EvidenceUploadsController],
-  providers: [EvidenceUploadsService],
+  imports: [StorageModule, PlansModule, EvidenceMulterModule],
+  controllers: [EvidenceUploadsController, MilestoneEvidenceController],
+  providers: [EvidenceUploadsService, EvidenceReadService, EvidenceUploadErrorsInterceptor],
 })
 export class EvidenceModule {}

@@ -27,7 +27,7 @@ export class JurisdictionsService {
   async create(actor: Actor, dto: CreateJurisdictionDto): Promise<JurisdictionDto> {
     const saved = await uniqueOr409('slug', `A jurisdiction with slug "${dto.slug}" exists already.`, () =>
       this.db.transaction(async (manager) => {
-        const jurisdiction = await manager.save(manager.create(JurisdictionEntity, dto));
+        const jurisdiction = await manager.save(manager.create(JurisdictionEntity, { ...dto, officeContacts: mapContacts(dto.officeContacts ?? []) }));
         await recordAudit(manager, { jurisdictionId: jurisdiction.id, actor, action: 'jurisdiction.created', entityType: 'jurisdiction', entityId: jurisdiction.id, after: jurisdiction });
         return jurisdiction;
       }),

@@ -3,18 +3,25 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Language, MilestoneStatus, SUPPORTED_LANGUAGES } from '@app/domain';
-import { OutboxService, renderEvidenceRequestEmail } from '@app/mail';
+import { ApplicationFailure } from '@temporalio/activity';
+import { OutboxService, renderEscalationEmail, renderEvidenceRequestEmail } from '@app/mail';
 import {
   ActionPlanEntity,
   AgencyEntity,
   CommitmentEntity,
+  EscalationEntity,
+  EscalationStatus,
   EvidenceRequestEntity,
   EvidenceRequestStatus,
+  EvidenceReviewEntity,
   JurisdictionEntity,
   MilestoneEntity,
+  recordAudit,
 } from '@app/persistence';
 import { signUploadLink } from '@app/security';
-import type { MilestoneActivities as MilestoneActivitiesContract } from '@app/workflows';
+import type { EscalationActionInput, MilestoneActivities as MilestoneActivitiesContract, ReviewEvidenceInput } from '@app/workflows';
+
+const SYSTEM = { label: 'system', role: 'system' };
 
 /** I/O of the milestone workflow. Each method is idempotent: Temporal may run it more than once. */
 @Injectable()
@@ -31,9 +38,10 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
     return (result.affected ?? 0) > 0;
   }
 
-  async openEvidenceRequest(input: { milestoneId: string; cycle: number }): Promise<{ evidenceRequestId: string }> {
+  async openEvidenceRequest(input: { milestoneId: string; cycle: number; dueAt?: string }): Promise<{ evidenceRequestId: string }> {
     const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: input.milestoneId });
     const plan = await this.planOf(milestone);
+    const dueAt = input.dueAt ? new Date(input.dueAt) : milestone.dueAt;
     const repo = this.db.getRepository(EvidenceRequestEntity);
     await repo
       .createQueryBuilder()
@@ -42,8 +50,8 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         milestoneId: milestone.id,
         cycle: input.cycle,
         status: EvidenceRequestStatus.Open,
-        dueAt: milestone.dueAt,
-        linkExpiresAt: new Date(milestone.dueAt.getTime() + plan.policy.uploadLinkValidityAfterDueSeconds * 1000),
+        dueAt,
+        linkExpiresAt: new Date(dueAt.getTime() + plan.policy.uploadLinkValidityAfterDueSeconds * 1000),
       })
       .orIgnore()
       .execute();
@@ -51,7 +59,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
     return { evidenceRequestId: request.id };
   }
 
-  async sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number }) {
+  async sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number; returnedComments?: string }) {
     const request = await this.db.getRepository(EvidenceRequestEntity).findOneByOrFail({ id: input.evidenceRequestId });
     const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: request.milestoneId });
     const agency = await this.db.getRepository(AgencyEntity).findOneByOrFail({ id: milestone.responsibleAgencyId });
@@ -68,12 +76,13 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       linkExpiresAt: request.linkExpiresAt,
       timeZone: jurisdiction.timeZone,
       reminderNumber: input.reminderNumber,
+      returnedComments: input.returnedComments,
     });
     const idempotencyKey =
       input.reminderNumber === 0
         ? `evidence-request:${milestone.id}:${request.cycle}`
         : `evidence-reminder:${milestone.id}:${request.cycle}:${input.reminderNumber}`;
-    const outcome = await this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), ...email });
+    const outcome = await this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), jurisdictionId: jurisdiction.id, ...email });
     if (input.reminderNumber > 0) {
       await this.db
         .getRepository(EvidenceRequestEntity)
@@ -92,6 +101,97 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         .getRepository(EvidenceRequestEntity)
         .update({ id: input.evidenceRequestId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Fulfilled, fulfilledAt: new Date() });
       await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId }, { status: MilestoneStatus.UnderReview });
+    });
+  }
+
+  async recordReview(input: { milestoneId: string } & ReviewEvidenceInput): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const accepted = input.decision === 'accept';
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(EvidenceReviewEntity)
+        .values({
+          evidenceId: input.evidenceId,
+          milestoneId: input.milestoneId,
+          decision: accepted ? 'accepted' : 'returned',
+          completion: accepted ? (input.completion ?? null) : null,
+          comments: input.comments ?? null,
+          reviewer: input.reviewer,
+        })
+        .orIgnore()
+        .execute();
+      const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
+      if (accepted) {
+        await manager.update(MilestoneEntity, { id: input.milestoneId }, { status: MilestoneStatus.Completed, completion: input.completion });
+      }
+      const after = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
+      const plan = await this.planOf(after);
+      await recordAudit(manager, {
+        jurisdictionId: plan.jurisdictionId,
+        actor: { label: input.reviewer, role: 'coordinator' },
+        action: accepted ? 'evidence.accepted' : 'evidence.returned',
+        entityType: 'evidence',
+        entityId: input.evidenceId,
+        before: { milestoneStatus: before.status, completion: before.completion },
+        after: { milestoneStatus: after.status, completion: after.completion, comments: input.comments ?? null },
+      });
+    });
+  }
+
+  async raiseEscalation(input: { milestoneId: string; cycle: number; level: number; reason: 'overdue' | 'returned_again' }): Promise<{ escalationId: string }> {
+    const repo = this.db.getRepository(EscalationEntity);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ milestoneId: input.milestoneId, cycle: input.cycle, level: input.level, reason: input.reason, status: EscalationStatus.Open })
+      .orIgnore()
+      .execute();
+    const escalation = await repo.findOneByOrFail({ milestoneId: input.milestoneId, cycle: input.cycle, level: input.level });
+    if (input.level > 1) {
+      // The lower level is superseded: the IMB works on one open escalation per milestone.
+      await repo.update(
+        { milestoneId: input.milestoneId, cycle: input.cycle, level: input.level - 1, status: In([EscalationStatus.Open, EscalationStatus.Acknowledged]) },
+        { status: EscalationStatus.Resolved, resolution: `Raised to level ${input.level}`, resolvedAt: new Date() },
+      );
+    }
+    const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: input.milestoneId });
+    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
+    const plan = await this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
+    const jurisdiction = await this.db.getRepository(JurisdictionEntity).findOneByOrFail({ id: plan.jurisdictionId });
+    const agency = await this.db.getRepository(AgencyEntity).findOneByOrFail({ id: milestone.responsibleAgencyId });
+    const recipients = [...plan.imbContacts, ...jurisdiction.officeContacts].map((c) => c.email);
+    if (recipients.length === 0) throw ApplicationFailure.nonRetryable(`Plan ${plan.id} has no IMB or office contacts to escalate to`);
+    const email = renderEscalationEmail(languageOf(jurisdiction.defaultLanguage), {
+      milestoneTitle: milestone.title,
+      commitmentTitle: commitment.title,
+      agencyName: agency.name,
+      dueAt: milestone.dueAt,
+      level: input.level,
+      reason: input.reason,
+      timeZone: jurisdiction.timeZone,
+    });
+    for (const to of new Set(recipients)) {
+      await this.outbox.send({ idempotencyKey: `escalation:${input.milestoneId}:${input.cycle}:${input.level}:${to}`, to, jurisdictionId: jurisdiction.id, ...email });
+    }
+    return { escalationId: escalation.id };
+  }
+
+  async updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void> {
+    const now = new Date();
+    const changes: Partial<EscalationEntity> =
+      input.action === 'acknowledge'
+        ? { status: EscalationStatus.Acknowledged, acknowledgedAt: now }
+        : input.action === 'recommend'
+          ? { recommendation: input.text ?? null }
+          : { status: EscalationStatus.Resolved, resolution: input.text ?? null, resolvedAt: now };
+    await this.db.transaction(async (manager) => {
+      const before = await manager.findOneByOrFail(EscalationEntity, { id: input.escalationId });
+      await manager.update(EscalationEntity, { id: input.escalationId }, changes);
+      const after = await manager.findOneByOrFail(EscalationEntity, { id: input.escalationId });
+      const milestone = await manager.findOneByOrFail(MilestoneEntity, { id: before.milestoneId });
+      const plan = await this.planOf(milestone);
+      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor: input.by === 'system' ? SYSTEM : { label: input.by, role: 'imb' }, action: `escalation.${input.action}`, entityType: 'escalation', entityId: before.id, before, after });
     });
   }
 

@@ -15,6 +15,10 @@ export class EscalationEntity {
   @Column({ type: 'uuid', name: 'milestone_id' })
   milestoneId!: string;
 
+  /** The evidence request cycle that went overdue (or whose evidence was returned again). */
+  @Column({ type: 'int' })
+  cycle!: number;
+
   /** 1 for the first escalation, 2 when it stayed open past the second-level period. */
   @Column({ type: 'int' })
   level!: number;

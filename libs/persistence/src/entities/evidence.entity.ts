@@ -25,6 +25,10 @@ export class EvidenceEntity {
   @Column({ type: 'boolean', name: 'is_public', default: false })
   isPublic!: boolean;
 
+  /** Who submitted it: 'upload-link' (the signed link of the request email) or the label of the API token used. */
+  @Column({ type: 'text', name: 'submitted_by', nullable: true })
+  submittedBy!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'submitted_at' })
   submittedAt!: Date;
 }

@@ -6,7 +6,9 @@ import { CommitmentAssessmentEntity } from './commitment-assessment.entity';
 import { CommitmentEntity } from './commitment.entity';
 import { DialogueBoardMemberEntity } from './dialogue-board-member.entity';
 import { EscalationEntity } from './escalation.entity';
+import { EvidenceFileEntity } from './evidence-file.entity';
 import { EvidenceRequestEntity } from './evidence-request.entity';
+import { EvidenceReviewEntity } from './evidence-review.entity';
 import { EvidenceEntity } from './evidence.entity';
 import { FollowUpCommitteeMemberEntity } from './follow-up-committee-member.entity';
 import { IdempotencyRecordEntity } from './idempotency-record.entity';
@@ -24,7 +26,9 @@ export * from './commitment.entity';
 export * from './contact';
 export * from './dialogue-board-member.entity';
 export * from './escalation.entity';
+export * from './evidence-file.entity';
 export * from './evidence-request.entity';
+export * from './evidence-review.entity';
 export * from './evidence.entity';
 export * from './follow-up-committee-member.entity';
 export * from './idempotency-record.entity';
@@ -45,6 +49,8 @@ export const ENTITIES = [
   MilestoneReplanningEntity,
   EvidenceRequestEntity,
   EvidenceEntity,
+  EvidenceFileEntity,
+  EvidenceReviewEntity,
   EscalationEntity,
   OutboxMessageEntity,
   AuditEventEntity,

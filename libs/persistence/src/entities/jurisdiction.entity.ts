@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Contact } from './contact';
 
 /** A local government taking part in OGP Local. Every other row belongs to exactly one. */
 @Entity('jurisdiction')
@@ -22,6 +23,10 @@ export class JurisdictionEntity {
 
   @Column({ type: 'text', name: 'default_language' })
   defaultLanguage!: string;
+
+  /** The open-government office (coordinators): copied on escalations. Personal data: never public. */
+  @Column({ type: 'jsonb', name: 'office_contacts' })
+  officeContacts!: Contact[];
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

@@ -2,9 +2,13 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export enum OutboxStatus {
   Pending = 'pending',
+  /** Handed to the SMTP server right now (committed before the hand-over). */
+  Sending = 'sending',
   Sent = 'sent',
   /** The server refused the address permanently; a coordinator must fix it. */
   Failed = 'failed',
+  /** An attempt died while sending: delivery unknown, so not sent again; a coordinator decides. */
+  Unconfirmed = 'unconfirmed',
 }
 
 /**
@@ -43,6 +47,10 @@ export class OutboxMessageEntity {
   /** RFC 5322 Message-ID given to the message, derived from the key. */
   @Column({ type: 'text', name: 'message_id' })
   messageId!: string;
+
+  /** The jurisdiction whose coordinators see the message when it fails. */
+  @Column({ type: 'uuid', name: 'jurisdiction_id', nullable: true })
+  jurisdictionId!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

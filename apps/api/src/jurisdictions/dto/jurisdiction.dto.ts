@@ -1,7 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, Length, Matches, MaxLength, Validate } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength, Validate, ValidateNested } from 'class-validator';
 import { SUPPORTED_LANGUAGES } from '@app/domain';
 import type { JurisdictionEntity } from '@app/persistence';
+import { ContactDto } from '../../common/contact.dto';
 import { IsTimeZone } from '../../common/validators';
 
 export class CreateJurisdictionDto {
@@ -28,6 +30,10 @@ export class CreateJurisdictionDto {
   @IsIn(SUPPORTED_LANGUAGES)
   @Length(2, 2)
   defaultLanguage!: string;
+
+  @ApiPropertyOptional({ type: [ContactDto], description: 'The open-government office: copied on escalations to the IMB' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  officeContacts?: ContactDto[];
 }
 
 export class JurisdictionDto {
@@ -37,8 +43,9 @@ export class JurisdictionDto {
   @ApiProperty() country!: string;
   @ApiProperty() timeZone!: string;
   @ApiProperty({ enum: SUPPORTED_LANGUAGES }) defaultLanguage!: string;
+  @ApiProperty({ type: [ContactDto] }) officeContacts!: ContactDto[];
 }
 
 export function mapJurisdiction(j: JurisdictionEntity): JurisdictionDto {
-  return { id: j.id, slug: j.slug, name: j.name, country: j.country, timeZone: j.timeZone, defaultLanguage: j.defaultLanguage };
+  return { id: j.id, slug: j.slug, name: j.name, country: j.country, timeZone: j.timeZone, defaultLanguage: j.defaultLanguage, officeContacts: j.officeContacts };
 }

@@ -47,6 +47,10 @@ export class MonitoringPolicyDto implements Partial<MonitoringPolicy> {
   @ApiPropertyOptional({ description: 'Seconds an upload link stays valid after the due date', example: 5184000 })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_SECONDS)
   uploadLinkValidityAfterDueSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'Seconds the agency has to resubmit after the committee returned its evidence', example: 1209600 })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_SECONDS)
+  resubmissionSeconds?: number;
 }
 
 export class ImbDto {

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { assertStorageKey, EvidenceStorage, InvalidStorageKeyError, StoredObjectNotFoundError } from './evidence-storage';
+
+/**
+ * Evidence files on the local disk, under one directory. A write goes to a temporary file next to
+ * its target, is flushed, then renamed over it, so a key holds either nothing or the whole file.
+ */
+export class LocalDiskEvidenceStorage implements EvidenceStorage {
+  readonly root: string;
+
+  constructor(directory: string) {
+    this.root = path.resolve(directory);
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temporary, 'wx', 0o640);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, target);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (error) {
+      if (isNotFound(error)) throw new StoredObjectNotFoundError(key);
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(key));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  private pathOf(key: string): string {
+    assertStorageKey(key);
+    const resolved = path.resolve(this.root, key);
+    // Belt and braces: whatever the key, the file stays under the root.
+    if (!resolved.startsWith(this.root + path.sep)) throw new InvalidStorageKeyError(key);
+    return resolved;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

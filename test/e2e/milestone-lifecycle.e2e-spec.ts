@@ -1,0 +1,111 @@
+/**
+ * The milestone lifecycle beyond the first request, from outside: the follow-up committee returns
+ * evidence and accepts the resubmission; a milestone nobody answers goes overdue, is escalated to
+ * the IMB, then to the second level, and the IMB acknowledges, recommends and resolves.
+ */
+import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+describe('milestone lifecycle', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+  async function createMilestone(fixture: PlanFixture, dueInSeconds: number, title: string) {
+    const response = await system
+      .http()
+      .post(`/commitments/${fixture.commitmentId}/milestones`)
+      .set(fixture.coordinator)
+      .send({ title, startAt: inSeconds(0), dueAt: inSeconds(dueInSeconds), responsibleAgencyId: fixture.agencyId })
+      .expect(201);
+    return response.body as { id: string; workflowId: string };
+  }
+
+  it('returns evidence with comments, opens a new request cycle, and accepts the resubmission', async () => {
+    const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 30, reminderIntervalSeconds: 600, maxReminders: 0, resubmissionSeconds: 600 }) });
+    const milestone = await createMilestone(fixture, 30, 'Open data inventory');
+    const first = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
+    const firstToken = uploadTokenFrom(first.parsed.text!);
+    const submitted = await system.http().post(`/evidence-uploads/${firstToken}`).send({ narrative: 'A draft list', claimedCompletion: 'substantial' }).expect(201);
+
+    const returned = await system
+      .http()
+      .post(`/evidence/${submitted.body.evidenceId}/review`)
+      .set(fixture.coordinator)
+      .send({ decision: 'return', comments: 'Please publish the inventory as open data, not a PDF.' })
+      .expect(200);
+    expect(returned.body.milestoneStatus).toBe('evidence_requested');
+    const resubmitMail = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail) && m.parsed.subject === 'Evidence returned: Open data inventory');
+    expect(resubmitMail.parsed.text).toContain('Please publish the inventory as open data, not a PDF.');
+    const secondToken = uploadTokenFrom(resubmitMail.parsed.text!);
+    expect(secondToken).not.toBe(firstToken);
+    await system.http().post(`/evidence-uploads/${firstToken}`).send({ narrative: 'Old link', claimedCompletion: 'complete' }).expect(409);
+
+    const resubmitted = await system.http().post(`/evidence-uploads/${secondToken}`).send({ narrative: 'Published at datos.example/inventario', links: ['https://datos.example/inventario'], claimedCompletion: 'complete' }).expect(201);
+    await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept' }).expect(400);
+    await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
+
+    const state = await system.temporal.workflow.getHandle(milestone.workflowId).result();
+    expect(state.status).toBe('completed');
+    expect(state.cycle).toBe(2);
+    expect(state.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'evidence_received', 'evidence_returned', 'evidence_requested', 'evidence_received', 'evidence_accepted']);
+    const stored = await system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator).expect(200);
+    expect(stored.body).toMatchObject({ status: 'completed', completion: 'complete' });
+  });
+
+  it('escalates an unanswered milestone to the IMB, then to the second level, and lets the IMB resolve it', async () => {
+    const fixture = await createPlanFixture(system, {
+      language: 'es',
+      policy: secondsPolicy({ evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 600, maxReminders: 0, escalationGraceSeconds: 2, secondLevelEscalationSeconds: 3 }),
+    });
+    const imb = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/tokens`).set(fixture.coordinator).send({ role: 'imb', label: 'PoliLab UNR' }).expect(201);
+    const imbAuth = { Authorization: `Bearer ${imb.body.token}` };
+    const milestone = await createMilestone(fixture, 2, 'Indicadores del Plan Climático');
+
+    await eventually(() => system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator), (r) => r.body.status === 'overdue');
+    const level1 = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.imbEmail) && /nivel 1/.test(m.parsed.subject ?? ''));
+    expect(level1.parsed.subject).toBe('Escalamiento nivel 1 al Mecanismo Independiente de Monitoreo: Indicadores del Plan Climático');
+    expect(level1.parsed.text).toContain('vencido');
+    await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.officeEmail) && /nivel 1/.test(m.parsed.subject ?? ''));
+    await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.imbEmail) && /nivel 2/.test(m.parsed.subject ?? ''));
+
+    const open = await eventually(
+      () => system.http().get('/escalations').query({ status: 'open' }).set(imbAuth),
+      (r) => r.body.items.some((e: { milestoneId: string; level: number }) => e.milestoneId === milestone.id && e.level === 2),
+    );
+    const escalation = open.body.items.find((e: { milestoneId: string; level: number }) => e.milestoneId === milestone.id && e.level === 2);
+    expect(escalation).toMatchObject({ level: 2, reason: 'overdue', status: 'open' });
+    // The workflow takes the level-2 escalation as its open one once its activity has returned.
+    await eventually(
+      () => system.temporal.workflow.getHandle(milestone.workflowId).query<{ escalation: { id: string } | null }>('getMilestoneState'),
+      (s) => s.escalation?.id === escalation.id,
+    );
+
+    await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(fixture.coordinator).expect(403);
+    const acknowledged = await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(200);
+    expect(acknowledged.body.status).toBe('acknowledged');
+    await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(409);
+    const recommended = await system.http().post(`/escalations/${escalation.id}/recommendation`).set(imbAuth).send({ text: 'Publicar los indicadores en el portal de datos abiertos antes de fin de mes.' }).expect(200);
+    expect(recommended.body.recommendation).toContain('portal de datos abiertos');
+    const resolved = await system.http().post(`/escalations/${escalation.id}/resolve`).set(imbAuth).send({ text: 'La Secretaría se comprometió a una nueva fecha.' }).expect(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'La Secretaría se comprometió a una nueva fecha.' });
+
+    const all = await system.http().get('/escalations').set(fixture.coordinator).expect(200);
+    const mine = all.body.items.filter((e: { milestoneId: string }) => e.milestoneId === milestone.id);
+    expect(mine.map((e: { level: number; status: string }) => [e.level, e.status]).sort()).toEqual([
+      [1, 'resolved'],
+      [2, 'resolved'],
+    ]);
+    const state = await system.temporal.workflow.getHandle(milestone.workflowId).query<{ history: { event: string }[] }>('getMilestoneState');
+    expect(state.history.map((h) => h.event)).toEqual(['opened', 'evidence_requested', 'overdue', 'escalated', 'escalated', 'escalation_acknowledged', 'escalation_recommended', 'escalation_resolved']);
+    await system.temporal.workflow.getHandle(milestone.workflowId).terminate('test finished');
+  });
+});
