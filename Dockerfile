@@ -36,6 +36,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
 COPY --from=build /app/dist ./dist
 
 # Files stay owned by root (read-only for the app); the processes run as the unprivileged node user.
+# Evidence files live on a volume mounted here; the directory must exist and belong to node.
+RUN mkdir -p /var/lib/ogp-monitor/evidence && chown node:node /var/lib/ogp-monitor/evidence
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

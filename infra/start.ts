@@ -86,6 +86,7 @@ async function main(): Promise<void> {
 
     const apiUrl = `http://127.0.0.1:${env.PORT}`;
     env.PUBLIC_BASE_URL ??= `http://localhost:${env.PORT}`;
+    env.EVIDENCE_DIR ??= path.join(dataDir, 'evidence');
     children.push(startChild('api', path.join(ROOT, 'dist/apps/api/src/main.js'), env, stopAll));
     await waitForHealth(apiUrl, 90_000);
     children.push(startChild('worker', path.join(ROOT, 'dist/apps/worker/src/main.js'), env, stopAll));
