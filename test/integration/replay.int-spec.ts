@@ -4,6 +4,7 @@
  * fails here. See test/replay/milestone-scenarios.ts for how the histories were made.
  */
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,11 +15,25 @@ const files = readdirSync(HISTORIES).filter((name) => name.endsWith('.json'));
 
 describe('workflow replay of recorded histories', () => {
   it('has recorded histories to replay', () => {
-    expect(files).toEqual(expect.arrayContaining(['milestone-evidence-on-time.json', 'milestone-reminders-overdue-late-evidence.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        // recorded before the lifecycle-v2 patch: running workflows of that time must still replay
+        'milestone-v1-evidence-on-time.json',
+        'milestone-v1-reminders-overdue-late-evidence.json',
+        'milestone-v2-evidence-on-time-accepted.json',
+        'milestone-v2-overdue-escalated-resolved.json',
+      ]),
+    );
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
     await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file)).resolves.toBeUndefined();
+  });
+
+  it('fails when the workflow schedules its commands in another order', async () => {
+    const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, 'milestone-v1-evidence-on-time.json'), 'utf8')));
+    const reordered = path.join(__dirname, '..', 'replay', 'reordered');
+    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve(reordered) }, history, 'reordered')).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });

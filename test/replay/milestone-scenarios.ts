@@ -6,7 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { resolvePolicy } from '../../libs/domain/src';
-import { MilestoneActivities, submitEvidenceUpdate, getMilestoneStateQuery } from '../../workflows/src/messages';
+import { acknowledgeEscalationUpdate, getMilestoneStateQuery, MilestoneActivities, resolveEscalationUpdate, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { CompletionLevel } from '../../libs/domain/src';
 import { milestoneWorkflow } from '../../workflows/src';
 
 export const scenarioActivities: MilestoneActivities = {
@@ -33,30 +34,39 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
+/** Histories named milestone-v1-* were recorded before the lifecycle-v2 patch and stay as they are. */
 export const SCENARIOS: Scenario[] = [
   {
-    name: 'milestone-evidence-on-time',
+    name: 'milestone-v2-evidence-on-time-accepted',
     async run(client, taskQueue) {
       const input = milestone('evidence-on-time', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 60 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
       const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [input] });
       await until(async () => (await handle.query(getMilestoneStateQuery)).openEvidenceRequestId !== null);
       await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-1', evidenceRequestId: 'request-1' }] });
+      await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: 'evidence-1', decision: 'return', comments: 'Publish it as open data', reviewer: 'committee' }] });
+      await until(async () => (await handle.query(getMilestoneStateQuery)).openEvidenceRequestId === 'request-2');
+      await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-2', evidenceRequestId: 'request-2' }] });
+      await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: 'evidence-2', decision: 'accept', completion: CompletionLevel.Complete, reviewer: 'committee' }] });
       await handle.result();
       return workflowId;
     },
   },
   {
-    name: 'milestone-reminders-overdue-late-evidence',
+    name: 'milestone-v2-overdue-escalated-resolved',
     async run(client, taskQueue) {
-      const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2 });
+      const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 1 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
       const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [input] });
       await until(async () => {
         const state = await handle.query(getMilestoneStateQuery);
-        return state.status === 'overdue' && state.remindersSent === 2 && state.nextTimer === null;
+        return state.status === 'overdue' && state.remindersSent === 2 && state.escalation?.level === 2 && state.nextTimer === null;
       });
+      const { escalation } = await handle.query(getMilestoneStateQuery);
+      await handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb' }] });
+      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb', text: 'New date agreed' }] });
       await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-late', evidenceRequestId: 'request-1' }] });
+      await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: 'evidence-late', decision: 'accept', completion: CompletionLevel.Limited, reviewer: 'committee' }] });
       await handle.result();
       return workflowId;
     },
