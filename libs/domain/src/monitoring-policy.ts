@@ -46,7 +46,9 @@ export class InvalidPolicyError extends Error {
 
 /** Fills the fields a plan leaves unset with the defaults and checks every value. */
 export function resolvePolicy(overrides: Partial<MonitoringPolicy> = {}): MonitoringPolicy {
-  const policy = { ...DEFAULT_MONITORING_POLICY, ...overrides };
+  // Fields present but undefined (as a parsed request object carries them) keep their defaults.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const policy = { ...DEFAULT_MONITORING_POLICY, ...given };
   for (const field of POLICY_FIELDS) {
     const value = policy[field];
     if (!Number.isInteger(value) || value < 0) {

@@ -195,6 +195,12 @@ function readRow(
 
   const cell = (column: MilestoneCsvColumn) => cellOf(cells, indexOf, column);
   const error = (field: MilestoneCsvColumn, message: string) => errors.push({ line, field, message });
+  // PostgreSQL cannot store U+0000: refuse it where it is, not deep in the write.
+  const withNul = [...indexOf.keys()].filter((column) => cell(column).includes('\u0000'));
+  if (withNul.length > 0) {
+    withNul.forEach((column) => error(column, `${column} contains a NUL character`));
+    return null;
+  }
   const text = (column: MilestoneCsvColumn, required: boolean): string | null => {
     const value = cell(column);
     if (value === '') {

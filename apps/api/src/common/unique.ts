@@ -17,3 +17,10 @@ export async function uniqueOr409<T>(field: string, detail: string, write: () =>
 export function definedOnly<T extends object>(changes: T): Partial<T> {
   return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+/** A PATCH that changes nothing is a client mistake, not a new version: 400. */
+export function requireChanges(dto: object): void {
+  if (Object.keys(definedOnly(dto)).length === 0) {
+    throw new ProblemException(400, 'Invalid request', 'Send at least one field to change.', [{ field: 'body', message: 'no field to change' }]);
+  }
+}

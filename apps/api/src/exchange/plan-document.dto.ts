@@ -4,6 +4,8 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   Equals,
+  IsDefined,
+  IsObject,
   IsArray,
   IsBoolean,
   IsEmail,
@@ -159,7 +161,7 @@ export class DocumentPlanDto {
   @ApiProperty() @IsISO8601({ strict: true }) @MaxLength(10) termEnd!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(5000) strategicVision!: string | null;
   @ApiProperty({ enum: PlanStatus }) @IsIn(Object.values(PlanStatus)) status!: string;
-  @ApiProperty({ type: MonitoringPolicyDto }) @ValidateNested() @Type(() => MonitoringPolicyDto) policy!: MonitoringPolicyDto;
+  @ApiProperty({ type: MonitoringPolicyDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => MonitoringPolicyDto) policy!: MonitoringPolicyDto;
   @ApiPropertyOptional({ type: ImbDto, nullable: true }) @IsOptional() @ValidateNested() @Type(() => ImbDto) imb!: ImbDto | null;
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(300, { each: true }) endorsingStakeholders!: string[];
 }
@@ -168,7 +170,7 @@ export class PlanDocumentDto {
   @ApiProperty({ example: PLAN_DOCUMENT_FORMAT }) @Equals(PLAN_DOCUMENT_FORMAT)
   format!: string;
 
-  @ApiProperty({ type: DocumentPlanDto }) @ValidateNested() @Type(() => DocumentPlanDto)
+  @ApiProperty({ type: DocumentPlanDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => DocumentPlanDto)
   plan!: DocumentPlanDto;
 
   @ApiProperty({ type: [DocumentAgencyDto] })

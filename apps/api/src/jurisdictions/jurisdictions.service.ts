@@ -7,7 +7,7 @@ import { Actor, Role } from '../auth/actor';
 import { newApiToken } from '../auth/api-tokens';
 import { staleVersion } from '../common/etag';
 import { ProblemException } from '../common/problem-details.filter';
-import { uniqueOr409 } from '../common/unique';
+import { requireChanges, uniqueOr409 } from '../common/unique';
 import { mapContacts } from '../common/contact.dto';
 import { AgencyDto, CreateAgencyDto, CreateDialogueBoardMemberDto, DialogueBoardMemberDto, mapAgency, mapDialogueBoardMember, UpdateAgencyDto } from './dto/agency.dto';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto, mapApiToken } from './dto/api-token.dto';
@@ -73,6 +73,7 @@ export class JurisdictionsService {
   }
 
   async updateAgency(actor: Actor, id: string, version: number, dto: UpdateAgencyDto): Promise<AgencyDto> {
+    requireChanges(dto);
     const before = await this.requireAgency(actor, id);
     const changes: Partial<AgencyEntity> = {};
     if (dto.name !== undefined) changes.name = dto.name;

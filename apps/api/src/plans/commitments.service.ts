@@ -7,7 +7,7 @@ import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
-import { definedOnly, uniqueOr409 } from '../common/unique';
+import { definedOnly, requireChanges, uniqueOr409 } from '../common/unique';
 import {
   AssessmentDto,
   CommitmentAssessmentsDto,
@@ -79,6 +79,7 @@ export class CommitmentsService {
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateCommitmentDto): Promise<CommitmentDto> {
+    requireChanges(dto);
     const { commitment: before, plan } = await this.scope.commitment(actor, id, 'write');
     const after = await uniqueOr409('externalId', `A commitment with externalId "${dto.externalId}" exists already in this plan.`, () =>
       this.db.transaction(async (manager) => {

@@ -9,7 +9,7 @@ import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
-import { definedOnly, uniqueOr409 } from '../common/unique';
+import { definedOnly, requireChanges, uniqueOr409 } from '../common/unique';
 import { assertAgencyOf } from './commitments.service';
 import {
   CancelMilestoneDto,
@@ -126,6 +126,7 @@ export class MilestonesService {
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdateMilestoneDto): Promise<MilestoneDto> {
+    requireChanges(dto);
     const { milestone: before, plan } = await this.scope.milestone(actor, id, 'write');
     const after = await uniqueOr409('externalId', `A milestone with externalId "${dto.externalId}" exists already in this commitment.`, () =>
       this.db.transaction(async (manager) => {

@@ -9,6 +9,7 @@ import { mapContacts } from '../common/contact.dto';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
+import { definedOnly, requireChanges } from '../common/unique';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
 import { CreatePlanDto, ListPlansQueryDto, mapPlan, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
 import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
@@ -71,6 +72,7 @@ export class PlansService {
   }
 
   async update(actor: Actor, id: string, version: number, dto: UpdatePlanDto): Promise<PlanWriteResultDto> {
+    requireChanges(dto);
     const before = await this.scope.plan(actor, id);
     if (before.status === PlanStatus.Closed) assertWritable(before);
     const next = { periodStart: dto.periodStart ?? before.periodStart, periodEnd: dto.periodEnd ?? before.periodEnd, termEnd: dto.termEnd ?? before.termEnd };
@@ -83,7 +85,7 @@ export class PlansService {
     if (dto.title !== undefined) changes.title = dto.title;
     if (dto.strategicVision !== undefined) changes.strategicVision = dto.strategicVision;
     if (dto.status !== undefined) changes.status = dto.status;
-    if (dto.policy !== undefined) changes.policy = resolvePolicy({ ...before.policy, ...dto.policy });
+    if (dto.policy !== undefined) changes.policy = resolvePolicy({ ...before.policy, ...definedOnly(dto.policy) });
     if (dto.imb !== undefined) {
       changes.imbName = dto.imb.name;
       changes.imbContacts = mapContacts(dto.imb.contacts);

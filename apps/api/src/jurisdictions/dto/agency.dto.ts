@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
@@ -21,15 +22,15 @@ export class CreateAgencyDto {
 
 export class UpdateAgencyDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ type: [ContactDto] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
+  @IsOptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ContactDto)
   contacts?: ContactDto[];
 
   @ApiPropertyOptional({ enum: SUPPORTED_LANGUAGES })
-  @IsOptional() @IsIn(SUPPORTED_LANGUAGES)
+  @IsOptionalNotNull() @IsIn(SUPPORTED_LANGUAGES)
   language?: string;
 }
 

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
@@ -40,21 +41,21 @@ export class CreateCommitmentDto {
 }
 
 export class UpdateCommitmentDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(300)
   title?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000)
   description?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsUUID()
   leadAgencyId?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(300, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(300, { each: true })
   supportingStakeholders?: string[];
 
   @ApiPropertyOptional({ enum: OgpValue, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(4) @IsIn(Object.values(OgpValue), { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(4) @IsIn(Object.values(OgpValue), { each: true })
   ogpValues?: OgpValue[];
 
   @ApiPropertyOptional({ enum: OpenGovChallengeArea })
@@ -62,14 +63,14 @@ export class UpdateCommitmentDto {
   challengeArea?: OpenGovChallengeArea;
 
   @ApiPropertyOptional({ type: [Number] })
-  @IsOptional() @IsArray() @ArrayMaxSize(SDG_GOALS) @IsInt({ each: true }) @Min(1, { each: true }) @Max(SDG_GOALS, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(SDG_GOALS) @IsInt({ each: true }) @Min(1, { each: true }) @Max(SDG_GOALS, { each: true })
   sdgTags?: number[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
   externalId?: string;
 
   @ApiPropertyOptional({ enum: CommitmentStatus, description: 'At most 5 active commitments per plan' })
-  @IsOptional() @IsIn(Object.values(CommitmentStatus))
+  @IsOptionalNotNull() @IsIn(Object.values(CommitmentStatus))
   status?: CommitmentStatus;
 }
 

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CompletionLevel, MilestoneStatus } from '@app/domain';
@@ -37,16 +38,16 @@ export class CreateMilestoneDto {
 
 /** Everything but the due date (replanning) and the status (the workflow's). */
 export class UpdateMilestoneDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(300)
   title?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000)
   expectedOutput?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsUUID()
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsUUID()
   responsibleAgencyId?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNotNull() @IsBoolean()
   verifiable?: boolean;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)

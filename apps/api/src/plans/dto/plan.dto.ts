@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -107,19 +108,19 @@ export class CreatePlanDto {
 
 export class UpdatePlanDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(300)
+  @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(300)
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  @IsOptionalNotNull() @IsISO8601({ strict: true }) @MaxLength(10)
   periodStart?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  @IsOptionalNotNull() @IsISO8601({ strict: true }) @MaxLength(10)
   periodEnd?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(10)
+  @IsOptionalNotNull() @IsISO8601({ strict: true }) @MaxLength(10)
   termEnd?: string;
 
   @ApiPropertyOptional()
@@ -127,19 +128,19 @@ export class UpdatePlanDto {
   strategicVision?: string;
 
   @ApiPropertyOptional({ enum: PlanStatus, description: 'draft → active starts every milestone workflow; active → closed ends them and makes the plan read-only' })
-  @IsOptional() @IsIn(Object.values(PlanStatus))
+  @IsOptionalNotNull() @IsIn(Object.values(PlanStatus))
   status?: PlanStatus;
 
   @ApiPropertyOptional({ type: MonitoringPolicyDto, description: 'Applies to milestone workflows started from now on' })
-  @IsOptional() @ValidateNested() @Type(() => MonitoringPolicyDto)
+  @IsOptionalNotNull() @ValidateNested() @Type(() => MonitoringPolicyDto)
   policy?: MonitoringPolicyDto;
 
   @ApiPropertyOptional({ type: ImbDto })
-  @IsOptional() @ValidateNested() @Type(() => ImbDto)
+  @IsOptionalNotNull() @ValidateNested() @Type(() => ImbDto)
   imb?: ImbDto;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(300, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) @MaxLength(300, { each: true })
   endorsingStakeholders?: string[];
 }
 

@@ -1,0 +1,464 @@
+/**
+ * Who may call what: every route of the API against every kind of caller, one named test per cell.
+ *
+ * Targets belong to jurisdiction A. The callers: the deployment admin; A's coordinator; an agency
+ * token of A for the agency responsible for the target milestones ("own") and one for another agency
+ * of A ("other"); A's IMB; the coordinator of another jurisdiction B; no token at all; a revoked token;
+ * a token that never existed.
+ * Expected: 2xx where the role is admitted and the row is in scope, 403 where @Roles refuses the role,
+ * 404 where the row lies outside the caller's jurisdiction (or, for an agency, is not its own work),
+ * 401 without a token (non-public routes) or with a revoked or unknown one (every route).
+ *
+ * Writes use fresh targets (created by the admin before the call) and valid bodies with a current
+ * If-Match, so each status reflects authorisation only. A worker runs, so replanning, cancelling and
+ * the workflow state answer for real, and evidence upload links come from real evidence requests.
+ * The OpenAPI document is checked against the table, so a new route without a matrix row fails.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'supertest';
+import { createPlanFixture, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+const CALLERS = ['admin', 'coordinator-A', 'agency-own-A', 'agency-other-A', 'imb-A', 'coordinator-B', 'public', 'revoked-token', 'unknown-token'] as const;
+type Caller = (typeof CALLERS)[number];
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** One expected status per caller, in the order of CALLERS; an unknown token is answered as a revoked one. */
+type Statuses = [number, number, number, number, number, number, number, number];
+
+interface Call {
+  /** The concrete path (parameters filled in), with its query string if any. */
+  url: string;
+  body?: unknown;
+  /** When the body is not JSON. */
+  contentType?: string;
+  ifMatch?: string;
+}
+
+interface Row {
+  method: Method;
+  /** As the OpenAPI document names it. */
+  path: string;
+  statuses: Statuses;
+  /** Builds the request for one caller, creating a fresh target first when the call writes. */
+  call: (caller: Caller) => Promise<Call>;
+  /** Extra checks on a successful answer (what the caller may see). */
+  check?: (caller: Caller, response: Response) => void;
+}
+
+const suffix = () => randomBytes(4).toString('hex');
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('authorization matrix', () => {
+  let system: TestSystem;
+  /** Jurisdiction A (the targets) and B (the outsider). */
+  let a: PlanFixture;
+  let b: PlanFixture;
+  let jurisdictionSlugA: string;
+  let otherAgencyId: string;
+  /** A milestone of A's active plan, the own agency's work; its workflow is running (waiting for its start). */
+  let milestoneId: string;
+  const headers = {} as Record<Caller, Record<string, string>>;
+  /** Upload links of real evidence requests: one to read, one per caller to submit through. */
+  let readLink: string;
+  const submitLinks = {} as Record<Caller, string>;
+
+  const http = () => system.http();
+  const admin = () => ({ Authorization: system.adminAuth.Authorization });
+
+  async function adminPost(url: string, body: object): Promise<Record<string, any>> {
+    const response = await http().post(url).set(admin()).send(body);
+    if (response.status !== 201) throw new Error(`Setup POST ${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  async function etagOf(url: string): Promise<string> {
+    const response = await http().get(url).set(admin());
+    if (response.status !== 200 || !response.headers.etag) throw new Error(`Setup GET ${url} answered ${response.status} without an ETag`);
+    return response.headers.etag;
+  }
+
+  async function token(role: 'coordinator' | 'agency' | 'imb', label: string, agencyId?: string): Promise<{ id: string; token: string }> {
+    const created = await adminPost(`/jurisdictions/${a.jurisdictionId}/tokens`, { role, label, agencyId });
+    return { id: created.id, token: created.token };
+  }
+
+  const planBody = (status: 'draft' | 'active' = 'draft') => ({
+    jurisdictionId: a.jurisdictionId,
+    title: `Matrix plan ${suffix()}`,
+    periodStart: isoDate(days(-1)),
+    periodEnd: isoDate(days(365)),
+    termEnd: isoDate(days(430)),
+    status,
+  });
+  const commitmentBody = () => ({ title: `Matrix commitment ${suffix()}`, leadAgencyId: a.agencyId, ogpValues: ['public_accountability'] });
+  const milestoneBody = (title = `Matrix milestone ${suffix()}`) => ({
+    title,
+    startAt: days(10).toISOString(),
+    dueAt: days(100).toISOString(),
+    responsibleAgencyId: a.agencyId,
+  });
+
+  /** A small plan document (draft, so importing it starts no workflow), naming A's own agency. */
+  const planDocument = () => {
+    const agency = 'Secretariat of Modernization and Proximity';
+    return {
+      format: 'ogp-local-monitor/plan@1',
+      plan: { ...planBody(), jurisdictionId: undefined, strategicVision: null, policy: secondsPolicy(), imb: null, endorsingStakeholders: [] },
+      agencies: [],
+      commitments: [
+        {
+          ...commitmentBody(),
+          leadAgencyId: undefined,
+          externalId: 'C1',
+          description: null,
+          leadAgency: agency,
+          supportingStakeholders: [],
+          challengeArea: null,
+          sdgTags: [],
+          status: 'active',
+          committee: [],
+          assessments: [],
+          milestones: [{ ...milestoneBody(), responsibleAgencyId: undefined, externalId: 'C1.1', expectedOutput: null, originalDueAt: days(100).toISOString(), responsibleAgency: agency, weight: null, verifiable: true, completion: null, cancelledReason: null, replanning: [] }],
+        },
+      ],
+    };
+  };
+  const milestonesCsv = () =>
+    [
+      'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion',
+      `C1,C1.1,Imported milestone,A report,${isoDate(days(10))},${isoDate(days(100))},Secretariat of Modernization and Proximity,,yes,`,
+    ].join('\n');
+
+  const freshAgency = async () => (await adminPost(`/jurisdictions/${a.jurisdictionId}/agencies`, { name: `Matrix agency ${suffix()}`, contacts: [{ email: `agency-${suffix()}@test.example` }], language: 'es' })).id as string;
+  const freshPlan = async () => (await adminPost('/plans', planBody())).id as string;
+  const freshCommitment = async () => (await adminPost(`/plans/${await freshPlan()}/commitments`, commitmentBody())).id as string;
+  const freshMilestone = async () => (await adminPost(`/commitments/${a.commitmentId}/milestones`, milestoneBody())).id as string;
+  const freshToken = async () => (await token('imb', `Matrix token ${suffix()}`)).id;
+  const freshCommitteeMember = async () => (await adminPost(`/commitments/${a.commitmentId}/committee/members`, { kind: 'government_referent', name: 'Matrix referent' })).id as string;
+
+  /** Public answers carry no personal data: no e-mail address anywhere, no contacts. */
+  const noPersonalData = (_caller: Caller, response: Response) => {
+    expect(around('@', response.text)).toEqual([]);
+    expect(keysOf(response.body)).not.toContain('contacts');
+  };
+
+  const items = (response: Response) => (Array.isArray(response.body) ? response.body : response.body.items) as Record<string, any>[];
+
+  // Columns: admin, coordinator-A, agency-own-A, agency-other-A, imb-A, coordinator-B, public, revoked-token (also unknown-token).
+  const rows: Row[] = [
+    // Jurisdictions, agencies, Dialogue Board, tokens, audit trail
+    {
+      method: 'POST',
+      path: '/jurisdictions',
+      statuses: [201, 403, 403, 403, 403, 403, 401, 401],
+      call: async () => {
+        const s = suffix();
+        return { url: '/jurisdictions', body: { slug: `matrix-${s}`, name: `Matrix city ${s}`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/jurisdictions',
+      statuses: [200, 200, 200, 200, 200, 200, 401, 401],
+      call: async () => ({ url: '/jurisdictions' }),
+      check: (caller, response) => {
+        const ids = items(response).map((j) => j.id);
+        if (caller === 'coordinator-B') expect(ids).toEqual([b.jurisdictionId]);
+        else if (caller !== 'admin') expect(ids).toEqual([a.jurisdictionId]);
+      },
+    },
+    { method: 'GET', path: '/jurisdictions/{jurisdictionId}', statuses: [200, 200, 200, 200, 200, 404, 401, 401], call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}` }) },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/agencies',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/agencies`, body: { name: `Matrix agency ${suffix()}`, contacts: [{ name: 'Referent', email: `referent-${suffix()}@test.example` }], language: 'en' } }),
+    },
+    {
+      method: 'GET',
+      path: '/jurisdictions/{jurisdictionId}/agencies',
+      statuses: [200, 200, 200, 200, 200, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/agencies` }),
+      check: (caller, response) => {
+        const ids = items(response).map((agency) => agency.id);
+        if (caller === 'agency-own-A') expect(ids).toEqual([a.agencyId]);
+        if (caller === 'agency-other-A') expect(ids).toEqual([otherAgencyId]);
+        if (caller === 'coordinator-A') expect(ids).toEqual(expect.arrayContaining([a.agencyId, otherAgencyId]));
+      },
+    },
+    { method: 'GET', path: '/agencies/{agencyId}', statuses: [200, 200, 200, 404, 200, 404, 401, 401], call: async () => ({ url: `/agencies/${a.agencyId}` }) },
+    {
+      method: 'PATCH',
+      path: '/agencies/{agencyId}',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshAgency();
+        return { url: `/agencies/${id}`, ifMatch: await etagOf(`/agencies/${id}`), body: { name: `Renamed agency ${suffix()}` } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/dialogue-board/members',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/dialogue-board/members`, body: { name: 'Ana Gómez', organisation: 'Colectivo Ciudadano', email: `ana-${suffix()}@test.example`, language: 'es' } }),
+    },
+    { method: 'GET', path: '/jurisdictions/{jurisdictionId}/dialogue-board/members', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/dialogue-board/members` }) },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/tokens',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/tokens`, body: { role: 'imb', label: `Matrix IMB ${suffix()}` } }),
+    },
+    { method: 'GET', path: '/jurisdictions/{jurisdictionId}/tokens', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/tokens` }) },
+    { method: 'DELETE', path: '/tokens/{tokenId}', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/tokens/${await freshToken()}` }) },
+    { method: 'GET', path: '/jurisdictions/{jurisdictionId}/audit-events', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/audit-events` }) },
+
+    // Plans
+    { method: 'POST', path: '/plans', statuses: [201, 201, 403, 403, 403, 404, 401, 401], call: async () => ({ url: '/plans', body: planBody() }) },
+    { method: 'GET', path: '/plans', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans?jurisdictionId=${a.jurisdictionId}` }) },
+    { method: 'GET', path: '/plans/{planId}', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}` }) },
+    {
+      method: 'PATCH',
+      path: '/plans/{planId}',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshPlan();
+        return { url: `/plans/${id}`, ifMatch: await etagOf(`/plans/${id}`), body: { title: `Renamed plan ${suffix()}` } };
+      },
+    },
+    { method: 'GET', path: '/plans/{planId}/progress', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/progress` }) },
+
+    // Import and export
+    { method: 'GET', path: '/plans/{planId}/export', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/export` }) },
+    { method: 'GET', path: '/plans/{planId}/progress.csv', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/progress.csv` }) },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/plans/import',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/plans/import`, body: planDocument() }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ valid: true, planId: expect.any(String) }),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/milestones/import',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const planId = await freshPlan();
+        await adminPost(`/plans/${planId}/commitments`, { ...commitmentBody(), externalId: 'C1' });
+        return { url: `/plans/${planId}/milestones/import`, contentType: 'text/csv', body: milestonesCsv() };
+      },
+      check: (_caller, response) => expect(response.body).toMatchObject({ valid: true, summary: { created: 1 } }),
+    },
+
+    // Commitments
+    {
+      method: 'POST',
+      path: '/plans/{planId}/commitments',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${await freshPlan()}/commitments`, body: commitmentBody() }), // a fresh plan: at most 5 active commitments each
+    },
+    { method: 'GET', path: '/plans/{planId}/commitments', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/commitments` }) },
+    { method: 'GET', path: '/commitments/{commitmentId}', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/commitments/${a.commitmentId}` }) },
+    {
+      method: 'PATCH',
+      path: '/commitments/{commitmentId}',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshCommitment();
+        return { url: `/commitments/${id}`, ifMatch: await etagOf(`/commitments/${id}`), body: { title: `Renamed commitment ${suffix()}` } };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/commitments/{commitmentId}/milestone-weights',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/commitments/${await freshCommitment()}/milestone-weights`, body: { weights: null } }),
+    },
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/committee/members',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/commitments/${a.commitmentId}/committee/members`, body: { kind: 'government_referent', name: 'Luis Díaz', organisation: 'Secretariat', email: `luis-${suffix()}@test.example` } }),
+    },
+    { method: 'GET', path: '/commitments/{commitmentId}/committee/members', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/commitments/${a.commitmentId}/committee/members` }) },
+    { method: 'DELETE', path: '/committee-members/{memberId}', statuses: [204, 204, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/committee-members/${await freshCommitteeMember()}` }) },
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/assessments',
+      statuses: [201, 201, 403, 403, 201, 404, 401, 401],
+      call: async () => ({ url: `/commitments/${a.commitmentId}/assessments`, body: { completion: 'limited', narrative: 'Two of four tools were evaluated.' } }),
+    },
+    { method: 'GET', path: '/commitments/{commitmentId}/assessments', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/commitments/${a.commitmentId}/assessments` }) },
+
+    // Milestones
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/milestones',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/commitments/${a.commitmentId}/milestones`, body: milestoneBody() }),
+    },
+    {
+      method: 'GET',
+      path: '/plans/{planId}/milestones',
+      statuses: [200, 200, 200, 200, 200, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/milestones?limit=200` }),
+      check: (caller, response) => {
+        const ids = items(response).map((m) => m.id);
+        if (caller === 'agency-other-A') expect(ids).toEqual([]);
+        else expect(ids).toContain(milestoneId);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/milestones',
+      statuses: [200, 200, 200, 200, 200, 200, 401, 401],
+      call: async () => ({ url: `/milestones?commitmentId=${a.commitmentId}&limit=200` }),
+      check: (caller, response) => {
+        const ids = items(response).map((m) => m.id);
+        if (caller === 'agency-other-A' || caller === 'coordinator-B') expect(ids).toEqual([]);
+        else expect(ids).toContain(milestoneId);
+      },
+    },
+    { method: 'GET', path: '/milestones/{milestoneId}', statuses: [200, 200, 200, 404, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}` }) },
+    {
+      method: 'PATCH',
+      path: '/milestones/{milestoneId}',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshMilestone();
+        return { url: `/milestones/${id}`, ifMatch: await etagOf(`/milestones/${id}`), body: { title: `Renamed milestone ${suffix()}` } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/replan',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshMilestone();
+        return { url: `/milestones/${id}/replan`, ifMatch: await etagOf(`/milestones/${id}`), body: { dueAt: days(200).toISOString(), reason: 'The procurement was delayed' } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/cancel',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => {
+        const id = await freshMilestone();
+        return { url: `/milestones/${id}/cancel`, ifMatch: await etagOf(`/milestones/${id}`), body: { reason: 'Merged into another milestone' } };
+      },
+    },
+    { method: 'GET', path: '/milestones/{milestoneId}/replanning', statuses: [200, 200, 200, 404, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/replanning` }) },
+    { method: 'GET', path: '/milestones/{milestoneId}/workflow', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/workflow` }) },
+
+    // Public data: anyone, but a revoked token is refused like any unknown credential
+    { method: 'GET', path: '/public/jurisdictions', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: '/public/jurisdictions' }), check: noPersonalData },
+    { method: 'GET', path: '/public/jurisdictions/{slug}/plans', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/jurisdictions/${jurisdictionSlugA}/plans` }), check: noPersonalData },
+    {
+      method: 'GET',
+      path: '/public/plans/{planId}',
+      statuses: [200, 200, 200, 200, 200, 200, 200, 401],
+      call: async () => ({ url: `/public/plans/${a.planId}` }),
+      check: (caller, response) => {
+        expect(response.body.commitments.flatMap((c: { milestones: { id: string }[] }) => c.milestones.map((m) => m.id))).toContain(milestoneId);
+        noPersonalData(caller, response);
+      },
+    },
+
+    // Upload links: the signed link is the credential, whoever calls
+    { method: 'GET', path: '/evidence-uploads/{token}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/evidence-uploads/${readLink}` }) },
+    {
+      method: 'POST',
+      path: '/evidence-uploads/{token}',
+      statuses: [201, 201, 201, 201, 201, 201, 201, 401],
+      call: async (caller) => ({ url: `/evidence-uploads/${submitLinks[caller]}`, body: { narrative: 'The report was published.', links: ['https://datos.example/report.pdf'], claimedCompletion: 'complete' } }),
+    },
+  ];
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    a = await createPlanFixture(system);
+    b = await createPlanFixture(system);
+    jurisdictionSlugA = (await http().get(`/jurisdictions/${a.jurisdictionId}`).set(admin()).expect(200)).body.slug;
+    otherAgencyId = await freshAgency();
+
+    const own = await token('agency', 'Secretariat of Modernization: agency token', a.agencyId);
+    const other = await token('agency', 'Another secretariat: agency token', otherAgencyId);
+    // Token labels name who holds them; an e-mail address is the usual way to do that.
+    const imb = await token('imb', 'PoliLab UNR: Laura Pérez <laura.perez@polilab.example>');
+    const replanner = await token('coordinator', 'Open Government Directorate: Juan Ruiz <juan.ruiz@city-a.example>');
+    const revoked = await token('coordinator', 'Former coordinator');
+    await http().delete(`/tokens/${revoked.id}`).set(admin()).expect(200);
+    const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
+    Object.assign(headers, {
+      admin: admin(),
+      'coordinator-A': a.coordinator,
+      'agency-own-A': bearer(own.token),
+      'agency-other-A': bearer(other.token),
+      'imb-A': bearer(imb.token),
+      'coordinator-B': b.coordinator,
+      public: {},
+      'revoked-token': bearer(revoked.token),
+      'unknown-token': bearer(`ogp_${randomBytes(32).toString('base64url')}`),
+    });
+
+    // The target milestone, with public history: a replanning and both assessments.
+    milestoneId = await freshMilestone();
+    const etag = await etagOf(`/milestones/${milestoneId}`);
+    await http().post(`/milestones/${milestoneId}/replan`).set(bearer(replanner.token)).set('If-Match', etag).send({ dueAt: days(150).toISOString(), reason: 'Budget approved late' }).expect(200);
+    await http().post(`/commitments/${a.commitmentId}/assessments`).set(bearer(imb.token)).send({ completion: 'limited', narrative: 'Work has started.' }).expect(201);
+    await http().post(`/commitments/${a.commitmentId}/assessments`).set(a.coordinator).send({ completion: 'substantial', narrative: 'Most tools are in place.' }).expect(201);
+    await http().post(`/jurisdictions/${a.jurisdictionId}/dialogue-board/members`).set(a.coordinator).send({ name: 'Ana Gómez', organisation: 'Colectivo', email: 'ana.gomez@colectivo.example', language: 'es' }).expect(201);
+    await http().post(`/commitments/${a.commitmentId}/committee/members`).set(a.coordinator).send({ kind: 'government_referent', name: 'Luis Díaz', email: 'luis.diaz@city-a.example' }).expect(201);
+
+    // Real evidence requests (the plan's policy asks 3 s before the due date): one link per submitting caller, one to read.
+    const titles = ['read', ...CALLERS].map((name) => `Evidence for ${name} ${suffix()}`);
+    const now = Date.now();
+    for (const title of titles) {
+      await adminPost(`/commitments/${a.commitmentId}/milestones`, { title, startAt: new Date(now).toISOString(), dueAt: new Date(now + 4_000).toISOString(), responsibleAgencyId: a.agencyId });
+    }
+    const links = await Promise.all(titles.map(async (title) => uploadTokenFrom((await system.mail.waitFor((m) => (m.parsed.subject ?? '').endsWith(title), 30_000)).parsed.text!)));
+    readLink = links[0];
+    CALLERS.forEach((caller, i) => (submitLinks[caller] = links[i + 1]));
+  }, 60_000);
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('has a row for every route of the OpenAPI document, and no other', async () => {
+    const document = await http().get('/docs-json').expect(200);
+    const documented = Object.entries(document.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, operations]) => Object.keys(operations).filter((m) => ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((route) => !/^\w+ \/(health|docs)/.test(route));
+    const tabled = rows.map((row) => `${row.method} ${row.path}`);
+    expect(new Set(tabled).size).toBe(tabled.length);
+    expect([...documented].sort()).toEqual([...tabled].sort());
+  });
+
+  const cells = rows.flatMap((row) => CALLERS.map((caller, i) => ({ row, caller, status: row.statuses[Math.min(i, row.statuses.length - 1)] })));
+
+  it.each(cells.map((cell) => [`${cell.row.method} ${cell.row.path} as ${cell.caller} → ${cell.status}`, cell] as const))('%s', async (_name, { row, caller, status }) => {
+    const { url, body, ifMatch, contentType } = await row.call(caller);
+    let request = http()[row.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete'](url).set(headers[caller]);
+    if (ifMatch) request = request.set('If-Match', ifMatch);
+    if (contentType) request = request.set('Content-Type', contentType);
+    const response = body === undefined ? await request : await request.send(body as object);
+    expect({ status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ status, body: undefined });
+    if (status >= 400) expect(response.headers['content-type']).toContain('application/problem+json');
+    if (status < 300) row.check?.(caller, response);
+  });
+});
+
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, child]) => [key, ...keysOf(child)]);
+  return [];
+}
+
+/** Each occurrence of `needle` in `text` with some context, so a failure shows what leaked. */
+function around(needle: string, text: string): string[] {
+  const found: string[] = [];
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) found.push(text.slice(Math.max(0, i - 60), i + 30));
+  return found;
+}

@@ -1,0 +1,764 @@
+/**
+ * Malformed input on every writing route: wrong types, empty and missing bodies, missing required
+ * fields, null where a value is required, 100 000-character strings and NUL characters in each string
+ * field, unknown fields, a JSON array or string for an object, text that is not JSON, non-UUID path
+ * parameters, bad If-Match headers and dryRun flags; for the CSV import, CSV with missing columns,
+ * empty, mistyped and oversized cells. Each must be refused with a 4xx problem+json (never a 500)
+ * naming the offending field, and must write nothing: the relevant list or record reads the same
+ * before and after. Routes without a body (DELETE) get the path and JSON-syntax cases only.
+ *
+ * Last, controls: the valid request each route's cases vary is accepted, so every refusal above is
+ * due to its malformation (and not to a body that was invalid to start with).
+ *
+ * The fixture's plan is a draft, so a request that wrongly got through would not wait on a workflow
+ * (no worker runs here); it shows up as a 2xx and a changed list instead.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DEFAULT_MONITORING_POLICY } from '../../libs/domain/src';
+import { EvidenceEntity, EvidenceRequestEntity, EvidenceRequestStatus } from '../../libs/persistence/src';
+import { signUploadLink } from '../../libs/security/src';
+import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+type Method = 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type Body = Record<string, unknown>;
+
+interface WriteRoute {
+  method: Method;
+  /** As the OpenAPI document names it. */
+  path: string;
+  /** Valid values of the path parameters; UUID ones are listed in `uuidParams`. */
+  params: () => Record<string, string>;
+  uuidParams: string[];
+  admin?: boolean;
+  /** Routes that take If-Match: the current ETag comes from this GET. */
+  etagFrom?: () => string;
+  /** A valid body (absent for routes without one). */
+  valid?: () => Body;
+  required?: string[];
+  /** The fields an empty body is refused for, when some are required only in combination (default: `required`). */
+  requiredWhenEmpty?: string[];
+  /** Required fields for which null is a meaningful value. */
+  nullAllowed?: string[];
+  /** Optional fields whose column cannot be null: null there is a wrong type, not "clear it". */
+  nonNullable?: string[];
+  /** String fields by their path in the body; `field` is how the error names it when it differs. */
+  strings?: (string | { path: string; field: string })[];
+  wrongTypes?: { body: Body; fields: string[] }[];
+  /** Cases of routes whose body is not a JSON object (the CSV import). */
+  customCases?: Omit<Case, 'route'>[];
+  /** The route's own valid request (when not a JSON body), for the control test. */
+  validRaw?: { contentType: string; text: () => string };
+  /** Routes with a `dryRun` query flag. */
+  dryRun?: boolean;
+  /** The status the valid request gets; undefined: no control (see the route). */
+  control?: number;
+  /** What a write would change; read before and after each refused request. */
+  snapshot: () => Promise<unknown>;
+}
+
+interface Case {
+  name: string;
+  route: WriteRoute;
+  /** Overrides for the request; a function of the valid body. */
+  params?: Record<string, string>;
+  body?: (valid: Body) => unknown;
+  /** A body sent as is, with `contentType` (application/json by default). */
+  raw?: string;
+  contentType?: string;
+  query?: string;
+  noBody?: boolean;
+  ifMatch?: 'current' | 'none' | string;
+  /** The exact fields the problem must name (sorted), or undefined when any 4xx problem will do. */
+  fields?: string[];
+  status?: number;
+}
+
+const HUGE = 'x'.repeat(100_000);
+const CSV_COMMITMENT = 'CSV1';
+const CSV_HEADER = 'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion';
+const CSV_AGENCY = 'Open data office'; // an agency of its own: the PATCH control renames the fixture's
+/** Every policy field given (a partial policy is checked on its own, at the end). */
+const fullPolicy = { ...DEFAULT_MONITORING_POLICY };
+const hex = () => randomBytes(4).toString('hex');
+const days = (n: number) => new Date(Date.now() + n * 86_400_000);
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+describe('malformed input on writing routes', () => {
+  let system: TestSystem;
+  let db: DataSource;
+  let f: PlanFixture;
+  let milestoneId: string;
+  let memberId: string;
+  let tokenId: string;
+  let uploadToken: string;
+  let evidenceRequestId: string;
+  const marker = `mal-${hex()}`;
+
+  const http = () => system.http();
+  const auth = (route: WriteRoute) => (route.admin ? system.adminAuth : f.coordinator);
+  const read = async (url: string, admin = false) => {
+    const response = await http().get(url).set(admin ? system.adminAuth : f.coordinator);
+    return { status: response.status, body: response.body };
+  };
+  /** Jurisdictions other test files may create meanwhile have fixture-shaped slugs; ours carry the marker. */
+  const foreignJurisdiction = (j: { slug: string }) => /^[a-z]+-[0-9a-f]{8}$/.test(j.slug) && !j.slug.startsWith(marker);
+
+  const contacts = () => [{ name: 'Referent', email: `referent-${hex()}@test.example` }];
+  /** A complete plan document (draft, so importing it starts no workflow), with every kind of nested part. */
+  const planDocument = (): Body => {
+    const agency = `Imported agency ${hex()}`;
+    return {
+      format: 'ogp-local-monitor/plan@1',
+      plan: {
+        title: `Imported plan ${hex()}`,
+        periodStart: isoDate(days(-1)),
+        periodEnd: isoDate(days(300)),
+        termEnd: isoDate(days(400)),
+        strategicVision: 'An open city',
+        status: 'draft',
+        policy: fullPolicy,
+        imb: { name: 'PoliLab', contacts: contacts() },
+        endorsingStakeholders: ['Colectivo'],
+      },
+      // The second agency is referenced by nothing, so changing its fields breaks no reference.
+      agencies: [
+        { name: agency, contacts: contacts(), language: 'es' },
+        { name: `Support office ${hex()}`, contacts: contacts(), language: 'en' },
+      ],
+      commitments: [
+        {
+          externalId: 'C1',
+          title: 'Open contracting',
+          description: 'Publish every contract',
+          leadAgency: agency,
+          supportingStakeholders: ['Colectivo'],
+          ogpValues: ['public_accountability'],
+          challengeArea: 'fiscal_openness',
+          sdgTags: [16],
+          status: 'active',
+          committee: [{ kind: 'government_referent', name: 'Luis Díaz', organisation: 'Secretariat', email: null }],
+          assessments: [{ assessor: 'government', completion: 'limited', potentialForResults: null, didItOpenGovernment: null, narrative: 'Started.', actor: 'Coordinator', assessedAt: new Date().toISOString() }],
+          milestones: [
+            {
+              externalId: 'C1.1',
+              title: 'Portal published',
+              expectedOutput: 'A portal',
+              startAt: days(1).toISOString(),
+              dueAt: days(60).toISOString(),
+              originalDueAt: days(30).toISOString(),
+              responsibleAgency: agency,
+              weight: null,
+              verifiable: true,
+              completion: null,
+              cancelledReason: null,
+              replanning: [{ previousDueAt: days(30).toISOString(), newDueAt: days(60).toISOString(), reason: 'Procurement delayed', actor: 'Coordinator', changedAt: new Date().toISOString() }],
+            },
+          ],
+        },
+      ],
+    };
+  };
+  type CsvColumn = 'commitment_external_id' | 'external_id' | 'title' | 'expected_output' | 'start_date' | 'due_date' | 'responsible_agency' | 'weight' | 'verifiable' | 'completion';
+  const csvRow = (cells: Partial<Record<CsvColumn, string>> = {}): Record<CsvColumn, string> => ({
+    commitment_external_id: CSV_COMMITMENT,
+    external_id: `M-${hex()}`,
+    title: 'Imported milestone',
+    expected_output: 'A report',
+    start_date: isoDate(days(1)),
+    due_date: isoDate(days(40)),
+    responsible_agency: CSV_AGENCY,
+    weight: '',
+    verifiable: 'yes',
+    completion: '',
+    ...cells,
+  });
+  const csv = (rows: Record<CsvColumn, string>[], extraHeader = '') => [CSV_HEADER + extraHeader, ...rows.map((r) => Object.values(r).join(','))].join('\n');
+  const routes: WriteRoute[] = [
+    {
+      method: 'POST',
+      path: '/jurisdictions',
+      control: 201,
+      params: () => ({}),
+      uuidParams: [],
+      admin: true,
+      valid: () => ({ slug: `${marker}-${hex()}`, name: `${marker} city`, country: 'AR', timeZone: 'America/Argentina/Cordoba', defaultLanguage: 'es' }),
+      required: ['slug', 'name', 'country', 'timeZone', 'defaultLanguage'],
+      strings: ['slug', 'name', 'country', 'timeZone', 'defaultLanguage'],
+      wrongTypes: [{ body: { slug: 42, name: { first: 'City' }, country: ['AR'], timeZone: 7, defaultLanguage: {} }, fields: ['slug', 'name', 'country', 'timeZone', 'defaultLanguage'] }],
+      snapshot: async () => {
+        const list = await read('/jurisdictions', true);
+        return { status: list.status, ours: (list.body as { slug: string }[]).filter((j) => !foreignJurisdiction(j)) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/agencies',
+      control: 201,
+      params: () => ({ jurisdictionId: f.jurisdictionId }),
+      uuidParams: ['jurisdictionId'],
+      valid: () => ({ name: `Agency ${hex()}`, contacts: contacts(), language: 'en' }),
+      required: ['name', 'contacts', 'language'],
+      strings: ['name', 'contacts.0.name', 'contacts.0.email', 'language'],
+      wrongTypes: [
+        { body: { name: 42, contacts: 'referent@test.example', language: {} }, fields: ['name', 'contacts', 'language'] },
+        { body: { name: 'Agency', contacts: [{ name: 7, email: ['a@b.example'] }], language: 'en' }, fields: ['contacts.0.name', 'contacts.0.email'] },
+      ],
+      snapshot: () => read(`/jurisdictions/${f.jurisdictionId}/agencies`),
+    },
+    {
+      method: 'PATCH',
+      path: '/agencies/{agencyId}',
+      control: 200,
+      params: () => ({ agencyId: f.agencyId }),
+      uuidParams: ['agencyId'],
+      etagFrom: () => `/agencies/${f.agencyId}`,
+      nonNullable: ['name', 'contacts', 'language'],
+      valid: () => ({ name: `Renamed ${hex()}`, contacts: contacts(), language: 'en' }),
+      strings: ['name', 'contacts.0.name', 'contacts.0.email', 'language'],
+      wrongTypes: [{ body: { name: 42, contacts: 'referent@test.example', language: {} }, fields: ['name', 'contacts', 'language'] }],
+      snapshot: () => read(`/agencies/${f.agencyId}`),
+    },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/dialogue-board/members',
+      control: 201,
+      params: () => ({ jurisdictionId: f.jurisdictionId }),
+      uuidParams: ['jurisdictionId'],
+      valid: () => ({ name: 'Ana Gómez', organisation: 'Colectivo Ciudadano', email: `ana-${hex()}@test.example`, language: 'es' }),
+      required: ['name', 'organisation', 'language'],
+      strings: ['name', 'organisation', 'email', 'language'],
+      wrongTypes: [{ body: { name: 1, organisation: { name: 'Colectivo' }, email: 2, language: ['es'] }, fields: ['name', 'organisation', 'email', 'language'] }],
+      snapshot: () => read(`/jurisdictions/${f.jurisdictionId}/dialogue-board/members`),
+    },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/tokens',
+      control: 201,
+      params: () => ({ jurisdictionId: f.jurisdictionId }),
+      uuidParams: ['jurisdictionId'],
+      valid: () => ({ role: 'agency', label: `Agency token ${hex()}`, agencyId: f.agencyId }),
+      required: ['role', 'label', 'agencyId'],
+      requiredWhenEmpty: ['role', 'label'], // agencyId is required for agency tokens only
+      strings: ['role', 'label', 'agencyId'],
+      wrongTypes: [{ body: { role: 1, label: { text: 'x' }, agencyId: 3 }, fields: ['role', 'label', 'agencyId'] }],
+      snapshot: async () => {
+        const list = await read(`/jurisdictions/${f.jurisdictionId}/tokens`);
+        return { status: list.status, tokens: (list.body as { id: string; revokedAt: string | null }[]).map((t) => [t.id, t.revokedAt]) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/tokens/{tokenId}',
+      control: 200,
+      params: () => ({ tokenId }),
+      uuidParams: ['tokenId'],
+      snapshot: async () => {
+        const list = await read(`/jurisdictions/${f.jurisdictionId}/tokens`);
+        return { status: list.status, tokens: (list.body as { id: string; revokedAt: string | null }[]).map((t) => [t.id, t.revokedAt]) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/plans',
+      control: 201,
+      params: () => ({}),
+      uuidParams: [],
+      valid: () => ({
+        jurisdictionId: f.jurisdictionId,
+        title: `Plan ${hex()}`,
+        periodStart: isoDate(days(-1)),
+        periodEnd: isoDate(days(300)),
+        termEnd: isoDate(days(400)),
+        strategicVision: 'An open city',
+        status: 'draft',
+        policy: fullPolicy,
+        imb: { name: 'PoliLab', contacts: contacts() },
+        endorsingStakeholders: ['Colectivo'],
+      }),
+      required: ['jurisdictionId', 'title', 'periodStart', 'periodEnd', 'termEnd'],
+      strings: ['jurisdictionId', 'title', 'periodStart', 'periodEnd', 'termEnd', 'strategicVision', 'status', 'imb.name', 'imb.contacts.0.name', 'imb.contacts.0.email', { path: 'endorsingStakeholders.0', field: 'endorsingStakeholders' }],
+      wrongTypes: [
+        {
+          body: { jurisdictionId: 1, title: 2, periodStart: {}, periodEnd: [], termEnd: 3, strategicVision: { text: 'x' }, status: 4, policy: 'weekly', imb: 'PoliLab', endorsingStakeholders: 'Colectivo' },
+          fields: ['jurisdictionId', 'title', 'periodStart', 'periodEnd', 'termEnd', 'strategicVision', 'status', 'policy', 'imb', 'endorsingStakeholders'],
+        },
+        { body: { jurisdictionId: randomUUID(), title: 'Plan', periodStart: '2026-01-01', periodEnd: '2026-06-01', termEnd: '2026-12-01', policy: { maxReminders: 'three' }, imb: { name: 5, contacts: {} } }, fields: ['policy.maxReminders', 'imb.name', 'imb.contacts'] },
+      ],
+      snapshot: () => read(`/plans?jurisdictionId=${f.jurisdictionId}`),
+    },
+    {
+      method: 'PATCH',
+      path: '/plans/{planId}',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      etagFrom: () => `/plans/${f.planId}`,
+      nonNullable: ['title', 'periodStart', 'periodEnd', 'termEnd', 'status', 'policy', 'imb', 'endorsingStakeholders'],
+      valid: () => ({ title: `Renamed plan ${hex()}`, periodEnd: isoDate(days(320)), strategicVision: 'A more open city', policy: fullPolicy, imb: { name: 'PoliLab', contacts: contacts() }, endorsingStakeholders: ['Colectivo'] }),
+      strings: ['title', 'periodStart', 'periodEnd', 'termEnd', 'strategicVision', 'status', 'imb.name', 'imb.contacts.0.name', 'imb.contacts.0.email', { path: 'endorsingStakeholders.0', field: 'endorsingStakeholders' }],
+      wrongTypes: [
+        {
+          body: { title: 2, periodStart: {}, periodEnd: [], termEnd: 3, strategicVision: { text: 'x' }, status: 4, policy: 'weekly', imb: 'PoliLab', endorsingStakeholders: 'Colectivo' },
+          fields: ['title', 'periodStart', 'periodEnd', 'termEnd', 'strategicVision', 'status', 'policy', 'imb', 'endorsingStakeholders'],
+        },
+      ],
+      snapshot: () => read(`/plans/${f.planId}`),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/commitments',
+      control: 201,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      valid: () => ({
+        title: `Commitment ${hex()}`,
+        description: 'Open contracting data',
+        leadAgencyId: f.agencyId,
+        supportingStakeholders: ['Colectivo'],
+        ogpValues: ['public_accountability'],
+        challengeArea: 'fiscal_openness',
+        sdgTags: [16],
+        externalId: `C-${hex()}`,
+      }),
+      required: ['title', 'leadAgencyId'],
+      strings: ['title', 'description', 'leadAgencyId', { path: 'supportingStakeholders.0', field: 'supportingStakeholders' }, { path: 'ogpValues.0', field: 'ogpValues' }, 'challengeArea', 'externalId'],
+      wrongTypes: [
+        {
+          body: { title: 1, description: {}, leadAgencyId: 2, supportingStakeholders: 'Colectivo', ogpValues: 'civic_participation', challengeArea: 3, sdgTags: '11', externalId: { id: 'C1' } },
+          fields: ['title', 'description', 'leadAgencyId', 'supportingStakeholders', 'ogpValues', 'challengeArea', 'sdgTags', 'externalId'],
+        },
+      ],
+      snapshot: () => read(`/plans/${f.planId}/commitments`),
+    },
+    {
+      method: 'PATCH',
+      path: '/commitments/{commitmentId}',
+      control: 200,
+      params: () => ({ commitmentId: f.commitmentId }),
+      uuidParams: ['commitmentId'],
+      etagFrom: () => `/commitments/${f.commitmentId}`,
+      nonNullable: ['title', 'leadAgencyId', 'supportingStakeholders', 'ogpValues', 'sdgTags', 'status'],
+      valid: () => ({ title: `Renamed ${hex()}`, description: 'x', leadAgencyId: f.agencyId, supportingStakeholders: ['Colectivo'], ogpValues: ['civic_participation'], challengeArea: 'justice', externalId: `C-${hex()}`, status: 'active' }),
+      strings: ['title', 'description', 'leadAgencyId', { path: 'supportingStakeholders.0', field: 'supportingStakeholders' }, { path: 'ogpValues.0', field: 'ogpValues' }, 'challengeArea', 'externalId', 'status'],
+      wrongTypes: [
+        {
+          body: { title: 1, description: {}, leadAgencyId: 2, supportingStakeholders: 'Colectivo', ogpValues: 'civic_participation', challengeArea: 3, sdgTags: '11', externalId: { id: 'C1' }, status: 5 },
+          fields: ['title', 'description', 'leadAgencyId', 'supportingStakeholders', 'ogpValues', 'challengeArea', 'sdgTags', 'externalId', 'status'],
+        },
+      ],
+      snapshot: () => read(`/commitments/${f.commitmentId}`),
+    },
+    {
+      method: 'PUT',
+      path: '/commitments/{commitmentId}/milestone-weights',
+      control: 200,
+      params: () => ({ commitmentId: f.commitmentId }),
+      uuidParams: ['commitmentId'],
+      valid: () => ({ weights: [{ milestoneId, weight: 1 }] }),
+      required: ['weights'],
+      nullAllowed: ['weights'], // null clears the weights (equal shares)
+      strings: [{ path: 'weights.0.milestoneId', field: 'weights.0.milestoneId' }],
+      wrongTypes: [
+        { body: { weights: 'heavy' }, fields: ['weights'] },
+        { body: { weights: [{ milestoneId: 5, weight: 'half' }] }, fields: ['weights.0.milestoneId', 'weights.0.weight'] },
+      ],
+      snapshot: () => read(`/plans/${f.planId}/milestones?commitmentId=${f.commitmentId}`),
+    },
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/committee/members',
+      control: 201,
+      params: () => ({ commitmentId: f.commitmentId }),
+      uuidParams: ['commitmentId'],
+      valid: () => ({ kind: 'government_referent', name: 'Luis Díaz', organisation: 'Secretariat', email: `luis-${hex()}@test.example` }),
+      required: ['kind', 'name'],
+      requiredWhenEmpty: ['kind'], // name is required for government referents only
+      strings: ['kind', 'name', 'organisation', 'email', 'dialogueBoardMemberId'],
+      wrongTypes: [{ body: { kind: 1, name: { first: 'Luis' }, organisation: 2, email: ['luis@test.example'] }, fields: ['kind', 'name', 'organisation', 'email'] }],
+      snapshot: () => read(`/commitments/${f.commitmentId}/committee/members`),
+    },
+    {
+      method: 'DELETE',
+      path: '/committee-members/{memberId}',
+      control: 204,
+      params: () => ({ memberId }),
+      uuidParams: ['memberId'],
+      snapshot: () => read(`/commitments/${f.commitmentId}/committee/members`),
+    },
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/assessments',
+      control: 201,
+      params: () => ({ commitmentId: f.commitmentId }),
+      uuidParams: ['commitmentId'],
+      valid: () => ({ completion: 'limited', potentialForResults: 'modest', didItOpenGovernment: 'marginal', narrative: 'Two of four tools were evaluated.' }),
+      required: ['completion', 'narrative'],
+      strings: ['completion', 'potentialForResults', 'didItOpenGovernment', 'narrative'],
+      wrongTypes: [{ body: { completion: 1, potentialForResults: {}, didItOpenGovernment: ['major'], narrative: 2 }, fields: ['completion', 'potentialForResults', 'didItOpenGovernment', 'narrative'] }],
+      snapshot: () => read(`/commitments/${f.commitmentId}/assessments`),
+    },
+    {
+      method: 'POST',
+      path: '/commitments/{commitmentId}/milestones',
+      control: 201,
+      params: () => ({ commitmentId: f.commitmentId }),
+      uuidParams: ['commitmentId'],
+      valid: () => ({ title: `Milestone ${hex()}`, expectedOutput: 'A report', startAt: days(1).toISOString(), dueAt: days(30).toISOString(), responsibleAgencyId: f.agencyId, verifiable: true, externalId: `M-${hex()}` }),
+      required: ['title', 'startAt', 'dueAt', 'responsibleAgencyId'],
+      strings: ['title', 'expectedOutput', 'startAt', 'dueAt', 'responsibleAgencyId', 'externalId'],
+      wrongTypes: [
+        {
+          body: { title: 1, expectedOutput: {}, startAt: 2, dueAt: [], responsibleAgencyId: 3, verifiable: 'yes', externalId: { id: 'M1' } },
+          fields: ['title', 'expectedOutput', 'startAt', 'dueAt', 'responsibleAgencyId', 'verifiable', 'externalId'],
+        },
+      ],
+      snapshot: () => read(`/plans/${f.planId}/milestones`),
+    },
+    {
+      method: 'PATCH',
+      path: '/milestones/{milestoneId}',
+      control: 200,
+      params: () => ({ milestoneId }),
+      uuidParams: ['milestoneId'],
+      etagFrom: () => `/milestones/${milestoneId}`,
+      nonNullable: ['title', 'responsibleAgencyId', 'verifiable'],
+      valid: () => ({ title: `Renamed ${hex()}`, expectedOutput: 'A public report', responsibleAgencyId: f.agencyId, verifiable: false, externalId: `M-${hex()}` }),
+      strings: ['title', 'expectedOutput', 'responsibleAgencyId', 'externalId'],
+      wrongTypes: [{ body: { title: 1, expectedOutput: {}, responsibleAgencyId: 3, verifiable: 'yes', externalId: ['M1'] }, fields: ['title', 'expectedOutput', 'responsibleAgencyId', 'verifiable', 'externalId'] }],
+      snapshot: () => read(`/milestones/${milestoneId}`),
+    },
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/replan',
+      control: 200,
+      params: () => ({ milestoneId }),
+      uuidParams: ['milestoneId'],
+      etagFrom: () => `/milestones/${milestoneId}`,
+      valid: () => ({ dueAt: days(60).toISOString(), reason: 'The procurement was delayed' }),
+      required: ['dueAt', 'reason'],
+      strings: ['dueAt', 'reason'],
+      wrongTypes: [{ body: { dueAt: 1, reason: { text: 'late' } }, fields: ['dueAt', 'reason'] }],
+      snapshot: async () => ({ milestone: await read(`/milestones/${milestoneId}`), history: await read(`/milestones/${milestoneId}/replanning`) }),
+    },
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/cancel',
+      control: 200,
+      params: () => ({ milestoneId }),
+      uuidParams: ['milestoneId'],
+      etagFrom: () => `/milestones/${milestoneId}`,
+      valid: () => ({ reason: 'Merged into another milestone' }),
+      required: ['reason'],
+      strings: ['reason'],
+      wrongTypes: [{ body: { reason: ['merged'] }, fields: ['reason'] }],
+      snapshot: () => read(`/milestones/${milestoneId}`),
+    },
+    {
+      method: 'POST',
+      path: '/evidence-uploads/{token}',
+      params: () => ({ token: uploadToken }),
+      uuidParams: [],
+      valid: () => ({ narrative: 'The report was published.', links: ['https://datos.example/report.pdf'], claimedCompletion: 'complete', isPublic: true }),
+      required: ['narrative', 'claimedCompletion'],
+      strings: ['narrative', { path: 'links.0', field: 'links' }, 'claimedCompletion'],
+      wrongTypes: [{ body: { narrative: 1, links: 'https://datos.example/report.pdf', claimedCompletion: {}, isPublic: 'yes' }, fields: ['narrative', 'links', 'claimedCompletion', 'isPublic'] }],
+      snapshot: async () => ({
+        evidence: await db.getRepository(EvidenceEntity).countBy({ evidenceRequestId }),
+        request: (await db.getRepository(EvidenceRequestEntity).findOneByOrFail({ id: evidenceRequestId })).status,
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/jurisdictions/{jurisdictionId}/plans/import',
+      control: 200,
+      params: () => ({ jurisdictionId: f.jurisdictionId }),
+      uuidParams: ['jurisdictionId'],
+      dryRun: true,
+      valid: () => planDocument(),
+      required: ['format', 'plan', 'agencies', 'commitments'],
+      strings: [
+        'format',
+        'plan.title',
+        'plan.periodStart',
+        'plan.periodEnd',
+        'plan.termEnd',
+        'plan.strategicVision',
+        'plan.status',
+        'plan.imb.name',
+        'plan.imb.contacts.0.email',
+        { path: 'plan.endorsingStakeholders.0', field: 'plan.endorsingStakeholders' },
+        'agencies.1.name',
+        'agencies.1.contacts.0.name',
+        'agencies.1.contacts.0.email',
+        'agencies.1.language',
+        'commitments.0.externalId',
+        'commitments.0.title',
+        'commitments.0.description',
+        'commitments.0.leadAgency',
+        { path: 'commitments.0.supportingStakeholders.0', field: 'commitments.0.supportingStakeholders' },
+        { path: 'commitments.0.ogpValues.0', field: 'commitments.0.ogpValues' },
+        'commitments.0.challengeArea',
+        'commitments.0.status',
+        'commitments.0.committee.0.kind',
+        'commitments.0.committee.0.name',
+        'commitments.0.committee.0.organisation',
+        'commitments.0.assessments.0.assessor',
+        'commitments.0.assessments.0.narrative',
+        'commitments.0.assessments.0.actor',
+        'commitments.0.milestones.0.externalId',
+        'commitments.0.milestones.0.title',
+        'commitments.0.milestones.0.expectedOutput',
+        'commitments.0.milestones.0.startAt',
+        'commitments.0.milestones.0.dueAt',
+        'commitments.0.milestones.0.originalDueAt',
+        'commitments.0.milestones.0.responsibleAgency',
+        'commitments.0.milestones.0.replanning.0.reason',
+        'commitments.0.milestones.0.replanning.0.actor',
+      ],
+      wrongTypes: [
+        { body: { format: 1, plan: 'The plan', agencies: { name: 'Agency' }, commitments: 'none' }, fields: ['format', 'plan', 'agencies', 'commitments'] },
+        {
+          body: { format: 'ogp-local-monitor/plan@1', plan: { title: 5, periodStart: [], periodEnd: {}, termEnd: 7, status: 1, policy: 'weekly', endorsingStakeholders: 'x' }, agencies: ['Agency'], commitments: [{ title: {}, milestones: 'none' }] },
+          fields: [
+            'plan.title',
+            'plan.periodStart',
+            'plan.periodEnd',
+            'plan.termEnd',
+            'plan.status',
+            'plan.policy',
+            'plan.endorsingStakeholders',
+            'agencies.0',
+            'commitments.0.title',
+            'commitments.0.leadAgency',
+            'commitments.0.supportingStakeholders',
+            'commitments.0.ogpValues',
+            'commitments.0.sdgTags',
+            'commitments.0.status',
+            'commitments.0.committee',
+            'commitments.0.assessments',
+            'commitments.0.milestones',
+          ],
+        },
+      ],
+      snapshot: async () => ({ plans: await read(`/plans?jurisdictionId=${f.jurisdictionId}`), agencies: await read(`/jurisdictions/${f.jurisdictionId}/agencies`) }),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/milestones/import',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      dryRun: true,
+      validRaw: { contentType: 'text/csv', text: () => csv([csvRow()]) },
+      customCases: [
+        { name: 'a JSON object instead of CSV', raw: JSON.stringify({ title: 'Milestone' }), fields: ['body'], status: 415 },
+        { name: 'a JSON array instead of CSV', raw: JSON.stringify([csvRow()]), fields: ['body'], status: 415 },
+        { name: 'no body at all', noBody: true, fields: ['body'], status: 415 },
+        { name: 'an empty CSV file', raw: '', contentType: 'text/csv' },
+        { name: 'text that is not CSV (an unterminated quote)', raw: `${CSV_HEADER}\n"${CSV_COMMITMENT},M1,Title`, contentType: 'text/csv', fields: ['file'] },
+        { name: 'a header without the required columns', raw: csv([csvRow()]).replace('title,', 'heading,'), contentType: 'text/csv', fields: ['file', 'title'] },
+        { name: 'an unknown extra column', raw: csv([csvRow()], ',surprise').replace(/\n(.*)$/, '\n$1,extra'), contentType: 'text/csv', fields: ['file'] },
+        ...(['commitment_external_id', 'external_id', 'title', 'start_date', 'due_date', 'responsible_agency'] as const).map((column) => ({
+          name: `an empty required cell ${column}`,
+          raw: csv([csvRow({ [column]: '' })]),
+          contentType: 'text/csv',
+          fields: [column],
+        })),
+        {
+          name: 'wrong types in cells (a word for a date, a word for a weight, maybe for yes/no, an unknown completion)',
+          raw: csv([csvRow({ start_date: 'tomorrow', weight: 'heavy', verifiable: 'maybe', completion: 'done' })]),
+          contentType: 'text/csv',
+          fields: ['start_date', 'weight', 'verifiable', 'completion'],
+        },
+        ...(['commitment_external_id', 'external_id', 'title', 'expected_output', 'start_date', 'due_date', 'responsible_agency', 'weight', 'verifiable', 'completion'] as const).map((column) => ({
+          name: `100 000 characters in cell ${column}`,
+          raw: csv([csvRow({ [column]: HUGE })]),
+          contentType: 'text/csv',
+          fields: [column],
+        })),
+        ...(['external_id', 'title', 'expected_output'] as const).map((column) => ({
+          name: `a NUL character in cell ${column}`,
+          raw: csv([csvRow({ [column]: 'before\u0000after' })]),
+          contentType: 'text/csv',
+          fields: [column],
+        })),
+      ],
+      snapshot: () => read(`/plans/${f.planId}/milestones`),
+    },
+  ];
+
+  const cases: Case[] = routes.flatMap((route) => {
+    const list: Case[] = [];
+    if (route.valid) {
+      for (const wrong of route.wrongTypes ?? []) list.push({ name: `wrong types (${Object.keys(wrong.body).join(', ')})`, route, body: () => wrong.body, fields: wrong.fields, status: 400 });
+      const required = route.required ?? [];
+      const whenEmpty = route.requiredWhenEmpty ?? required;
+      // An edit (PATCH) has no required field, but an empty one asks for nothing: it must be refused too, not write.
+      list.push({ name: 'an empty JSON object', route, body: () => ({}), fields: whenEmpty.length ? whenEmpty : undefined });
+      list.push({ name: 'no body at all', route, noBody: true, fields: whenEmpty.length ? whenEmpty : undefined });
+      for (const field of required) list.push({ name: `missing required field ${field}`, route, body: (valid) => withoutPath(valid, field), fields: [field], status: 400 });
+      for (const field of required.filter((r) => !route.nullAllowed?.includes(r))) list.push({ name: `null in ${field}`, route, body: (valid) => ({ ...valid, [field]: null }), fields: [field] });
+      // An edit of that field alone, so nothing else in the body could be what gets written.
+      for (const field of route.nonNullable ?? []) list.push({ name: `null in ${field} (alone)`, route, body: () => ({ [field]: null }), fields: [field] });
+      for (const entry of route.strings ?? []) {
+        const { path, field } = typeof entry === 'string' ? { path: entry, field: entry } : entry;
+        list.push({ name: `100 000 characters in ${path}`, route, body: (valid) => withPath(valid, path, HUGE), fields: [field], status: 400 });
+      }
+      const strings = (route.strings ?? []).map((e) => (typeof e === 'string' ? { path: e, field: e } : e));
+      // PostgreSQL cannot store a NUL character in text: it must be refused as input, not fail on INSERT.
+      for (const { path, field } of strings) list.push({ name: `a NUL character in ${path}`, route, body: (valid) => withPath(valid, path, 'before\u0000after'), fields: [field] });
+      if (strings.length > 1) {
+        // Named field by field, unless the whole body is then beyond the size the API accepts (any 4xx, e.g. 413).
+        const tooLarge = strings.length * HUGE.length > 1_000_000;
+        list.push({
+          name: '100 000 characters in every string field at once',
+          route,
+          body: (valid) => strings.reduce<Body>((b, e) => withPath(b, e.path, HUGE), valid),
+          ...(tooLarge ? {} : { fields: [...new Set(strings.map((e) => e.field))], status: 400 }),
+        });
+      }
+      list.push({ name: 'an unknown extra field', route, body: (valid) => ({ ...valid, unexpected: 'surprise' }), fields: ['unexpected'], status: 400 });
+      list.push({ name: 'a JSON array instead of an object', route, body: (valid) => [valid], status: 400 });
+      list.push({ name: 'a JSON array of strings', route, body: () => ['title', 'name'], status: 400 });
+      list.push({ name: 'a JSON string instead of an object', route, raw: '"just a string"', status: 400 });
+    }
+    for (const custom of route.customCases ?? []) list.push({ ...custom, route });
+    list.push({ name: 'text that is not JSON', route, raw: '{"name": "unterminated', status: 400 });
+    if (route.dryRun) list.push({ name: 'a dryRun flag that is not a boolean', route, query: 'dryRun=maybe', fields: ['dryRun'], status: 400 });
+    for (const param of route.uuidParams) {
+      list.push({ name: `a non-UUID ${param}`, route, params: { [param]: 'not-a-uuid' }, fields: [param], status: 400 });
+      list.push({ name: `a numeric ${param}`, route, params: { [param]: '12345' }, fields: [param], status: 400 });
+    }
+    if (route.path === '/evidence-uploads/{token}') list.push({ name: 'a token that is not a signed link', route, params: { token: 'not-a-token' }, status: 401 });
+    if (route.etagFrom) {
+      list.push({ name: 'no If-Match header', route, ifMatch: 'none', fields: ['If-Match'], status: 428 });
+      list.push({ name: 'an If-Match that is not an ETag', route, ifMatch: 'version-three', fields: ['If-Match'], status: 400 });
+    }
+    return list;
+  });
+
+  beforeAll(async () => {
+    system = await startTestSystem({ worker: false });
+    db = system.api.get(DataSource);
+    f = await createPlanFixture(system, { status: 'draft' });
+    const milestone = await http()
+      .post(`/commitments/${f.commitmentId}/milestones`)
+      .set(f.coordinator)
+      .send({ title: 'Participation report published', startAt: days(1).toISOString(), dueAt: days(20).toISOString(), responsibleAgencyId: f.agencyId })
+      .expect(201);
+    milestoneId = milestone.body.id;
+    memberId = (await http().post(`/commitments/${f.commitmentId}/committee/members`).set(f.coordinator).send({ kind: 'government_referent', name: 'Referent' }).expect(201)).body.id;
+    tokenId = (await http().post(`/jurisdictions/${f.jurisdictionId}/tokens`).set(f.coordinator).send({ role: 'imb', label: 'IMB' }).expect(201)).body.id;
+    // The CSV import names commitments by external id and agencies by name.
+    await http().post(`/plans/${f.planId}/commitments`).set(f.coordinator).send({ title: 'Open data', leadAgencyId: f.agencyId, externalId: CSV_COMMITMENT }).expect(201);
+    await http().post(`/jurisdictions/${f.jurisdictionId}/agencies`).set(f.coordinator).send({ name: CSV_AGENCY, contacts: contacts(), language: 'es' }).expect(201);
+    // An open evidence request with its signed link, as the workflow would have made (no worker runs here).
+    const request = await db.getRepository(EvidenceRequestEntity).save({ milestoneId, cycle: 1, status: EvidenceRequestStatus.Open, dueAt: days(20), linkExpiresAt: days(30) });
+    evidenceRequestId = request.id;
+    uploadToken = signUploadLink({ evidenceRequestId, expiresAt: days(30) }, system.config.uploadLinkSecret);
+    await http().get(`/evidence-uploads/${uploadToken}`).expect(200);
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('covers every writing route of the OpenAPI document', async () => {
+    const document = await http().get('/docs-json').expect(200);
+    const writing = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(writing.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it.each(cases.map((c) => [`${c.route.method} ${c.route.path}: ${c.name} → ${c.status ?? '4xx'}`, c] as const))('%s', async (_name, c) => {
+    const { route } = c;
+    const params = { ...route.params(), ...c.params };
+    const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name]));
+    const before = await route.snapshot();
+
+    let request = http()[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url).set(auth(route));
+    if (route.etagFrom && c.ifMatch !== 'none') {
+      const ifMatch = c.ifMatch && c.ifMatch !== 'current' ? c.ifMatch : (await http().get(route.etagFrom()).set(f.coordinator).expect(200)).headers.etag;
+      request = request.set('If-Match', ifMatch);
+    }
+    if (c.query) request = request.query(c.query);
+    let response;
+    if (c.raw !== undefined) response = await request.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);
+    else if (c.noBody) response = await request;
+    else if (route.validRaw) response = await request.set('Content-Type', route.validRaw.contentType).send(route.validRaw.text());
+    else if (!route.valid) response = await request;
+    else response = await request.send((c.body ?? ((v: Body) => v))(route.valid()) as object);
+
+    const fields = [...new Set(((response.body?.errors ?? []) as { field: string }[]).map((e) => e.field))].sort();
+    const after = await route.snapshot();
+    // One assertion, so a failure shows the whole answer and whether anything was written.
+    const answer = { status: response.status, is4xx: response.status >= 400 && response.status < 500, fields, body: response.body, written: after };
+    expect(answer).toEqual({ ...answer, is4xx: true, ...(c.status ? { status: c.status } : {}), ...(c.fields ? { fields: [...c.fields].sort() } : {}), written: before });
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: response.status, title: expect.any(String) });
+  });
+
+  // Control: the valid request every case above varies is itself accepted, so each refusal above is
+  // due to its malformation. Run last, as these write. (The evidence upload is left out: accepting
+  // evidence needs the milestone's running workflow, and no worker runs here.)
+  const controls = routes.filter((route) => route.control !== undefined);
+  it.each(controls.map((route) => [`${route.method} ${route.path}: the valid request → ${route.control}`, route] as const))('%s', async (_name, route) => {
+    const params = route.params();
+    const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name]));
+    let request = http()[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url).set(auth(route));
+    if (route.etagFrom) request = request.set('If-Match', (await http().get(route.etagFrom()).set(f.coordinator).expect(200)).headers.etag);
+    const response = route.validRaw
+      ? await request.set('Content-Type', route.validRaw.contentType).send(route.validRaw.text())
+      : route.valid
+        ? await request.send(route.valid())
+        : await request;
+    expect({ status: response.status, body: response.status === route.control ? undefined : response.body }).toEqual({ status: route.control, body: undefined });
+  });
+
+  // MonitoringPolicyDto: "Any field left out takes its default", so a partial policy is valid input.
+  it('POST /plans: a policy with only some fields (the rest takes its default) → 201', async () => {
+    const response = await http()
+      .post('/plans')
+      .set(f.coordinator)
+      .send({ jurisdictionId: f.jurisdictionId, title: `Plan ${hex()}`, periodStart: isoDate(days(-1)), periodEnd: isoDate(days(300)), termEnd: isoDate(days(400)), policy: { maxReminders: 2 } });
+    expect({ status: response.status, body: response.status === 201 ? undefined : response.body }).toEqual({ status: 201, body: undefined });
+    expect(response.body.policy).toMatchObject({ maxReminders: 2, reminderIntervalSeconds: expect.any(Number) });
+  });
+
+  it('POST /jurisdictions/{jurisdictionId}/plans/import: a document whose policy has only some fields → 200', async () => {
+    const doc = planDocument();
+    (doc.plan as Body).policy = { maxReminders: 2 };
+    const response = await http().post(`/jurisdictions/${f.jurisdictionId}/plans/import`).query({ dryRun: true }).set(f.coordinator).send(doc);
+    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: expect.objectContaining({ valid: true, errors: [] }) });
+  });
+
+  it('PATCH /plans/{planId}: a policy with only some fields (the others keep their value) → 200', async () => {
+    const etag = (await http().get(`/plans/${f.planId}`).set(f.coordinator).expect(200)).headers.etag;
+    const response = await http().patch(`/plans/${f.planId}`).set(f.coordinator).set('If-Match', etag).send({ policy: { maxReminders: 4 } });
+    expect({ status: response.status, body: response.status === 200 ? undefined : response.body }).toEqual({ status: 200, body: undefined });
+    expect(response.body.policy).toMatchObject({ maxReminders: 4, reminderIntervalSeconds: expect.any(Number) });
+  });
+});
+
+/** A copy of `body` with the value at a dotted path (e.g. `contacts.0.email`) set, creating what is missing. */
+function withPath(body: Body, path: string, value: unknown): Body {
+  const copy = structuredClone(body);
+  const keys = path.split('.');
+  let node: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = /^\d+$/.test(key) ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+  return copy;
+}
+
+function withoutPath(body: Body, field: string): Body {
+  const { [field]: _removed, ...rest } = body;
+  return rest;
+}
