@@ -107,6 +107,23 @@ describe('plan model', () => {
     });
   });
 
+  describe('policy overrides', () => {
+    it("starts a commitment's milestone workflows with the plan's policy changed by the commitment's overrides", async () => {
+      const fixture = await createPlanFixture(system);
+      const read = await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
+      const patched = await system.http().patch(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).set('If-Match', read.headers.etag).send({ policy: { evidenceRequestLeadSeconds: 7200 } }).expect(200);
+      expect(patched.body.policy).toEqual({ evidenceRequestLeadSeconds: 7200 });
+      const bad = await system.http().patch(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).set('If-Match', patched.headers.etag).send({ policy: { maxReminders: -1 } }).expect(400);
+      expect(fields(bad.body)).toEqual(['policy.maxReminders']);
+
+      const created = await milestone(fixture);
+      const history = await system.temporal.workflow.getHandle(`milestone-${created.id}`).fetchHistory();
+      const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+      const input = JSON.parse(Buffer.from(payload.data!).toString('utf8'));
+      expect(input.policy).toMatchObject({ evidenceRequestLeadSeconds: 7200, reminderIntervalSeconds: 2, maxReminders: 1 });
+    });
+  });
+
   describe('replanning', () => {
     it('changes the due date only with a reason, keeping a public history of each change', async () => {
       const fixture = await createPlanFixture(system);

@@ -141,6 +141,10 @@ export class DocumentCommitmentDto {
   @ApiProperty({ enum: CommitmentStatus }) @IsIn(Object.values(CommitmentStatus))
   status!: string;
 
+  @ApiPropertyOptional({ type: MonitoringPolicyDto, nullable: true, description: "Fields of the plan's policy this commitment changes" })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => MonitoringPolicyDto)
+  policy!: MonitoringPolicyDto | null;
+
   @ApiProperty({ type: [DocumentCommitteeMemberDto] })
   @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => DocumentCommitteeMemberDto)
   committee!: DocumentCommitteeMemberDto[];

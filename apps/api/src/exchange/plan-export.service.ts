@@ -61,6 +61,7 @@ export class PlanExportService {
         challengeArea: c.challengeArea,
         sdgTags: c.sdgTags,
         status: c.status,
+        policy: c.policyOverrides,
         committee: committee
           .filter((m) => m.commitmentId === c.id)
           .map((m) => ({ kind: m.kind, name: m.name, organisation: m.organisation, email: m.email })),

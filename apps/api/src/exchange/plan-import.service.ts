@@ -9,6 +9,7 @@ import {
   InvalidPolicyError,
   MAX_ACTIVE_COMMITMENTS,
   MilestoneStatus,
+  MonitoringPolicy,
   PlanStatus,
   resolvePolicy,
 } from '@app/domain';
@@ -25,6 +26,7 @@ import {
 } from '@app/persistence';
 import { Actor } from '../auth/actor';
 import { mapContacts } from '../common/contact.dto';
+import { definedOnly } from '../common/unique';
 import { ProblemException } from '../common/problem-details.filter';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
 import { MilestoneWorkflowSync } from '../plans/milestone-workflow-sync.service';
@@ -90,6 +92,7 @@ export class PlanImportService {
             sdgTags: c.sdgTags,
             externalId: c.externalId ?? null,
             status: c.status,
+            policyOverrides: c.policy ? (definedOnly(c.policy) as Partial<MonitoringPolicy>) : null,
           }),
         );
         await recordAudit(manager, { jurisdictionId, actor, action: 'commitment.imported', entityType: 'commitment', entityId: commitment.id, after: commitment });
@@ -260,6 +263,14 @@ function validateDocument(doc: PlanDocumentDto, knownAgencies: Set<string>): Imp
     if (c.externalId && commitmentIds.has(c.externalId)) errors.push({ field: `${at}.externalId`, message: `externalId "${c.externalId}" is used twice` });
     if (c.externalId) commitmentIds.add(c.externalId);
     if (!knownAgencies.has(c.leadAgency)) errors.push({ field: `${at}.leadAgency`, message: `No agency named "${c.leadAgency}"` });
+    if (c.policy) {
+      try {
+        resolvePolicy({ ...doc.plan.policy, ...definedOnly(c.policy) });
+      } catch (error) {
+        if (error instanceof InvalidPolicyError) errors.push({ field: `${at}.${error.field}`, message: error.message });
+        else throw error;
+      }
+    }
     const weights = c.milestones.map((m) => m.weight ?? null);
     const weightViolation = checkMilestoneWeights(weights);
     if (weightViolation) errors.push({ field: `${at}.milestones`, message: weightViolation.message });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
-import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus } from '@app/domain';
+import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MonitoringPolicy, resolvePolicy } from '@app/domain';
 import { AgencyEntity, CommitmentAssessmentEntity, CommitmentEntity, DialogueBoardMemberEntity, FollowUpCommitteeMemberEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
@@ -24,6 +24,7 @@ import {
   UpdateCommitmentDto,
 } from './dto/commitment.dto';
 import { mapMilestone, MilestoneDto } from './dto/milestone.dto';
+import type { MonitoringPolicyDto } from './dto/plan.dto';
 import { PlanScope, ruleViolation } from './plan-scope.service';
 
 /** Commitments of a plan, their follow-up committees, assessments and milestone weights. */
@@ -57,6 +58,7 @@ export class CommitmentsService {
             sdgTags: dto.sdgTags ?? [],
             externalId: dto.externalId ?? null,
             status: CommitmentStatus.Active,
+            policyOverrides: policyOverrides(dto.policy),
           }),
         );
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.created', entityType: 'commitment', entityId: commitment.id, after: commitment });
@@ -89,7 +91,10 @@ export class CommitmentsService {
           const limit = checkActiveCommitmentLimit(await manager.countBy(CommitmentEntity, { planId: plan.id, status: CommitmentStatus.Active }));
           if (limit) throw ruleViolation(limit.field, limit.message);
         }
-        const result = await manager.createQueryBuilder().update(CommitmentEntity).set(definedOnly(dto)).where('id = :id AND version = :version', { id, version }).execute();
+        const { policy, ...fields } = dto;
+        const changes: Partial<CommitmentEntity> = definedOnly(fields);
+        if (policy !== undefined) changes.policyOverrides = policyOverrides(policy);
+        const result = await manager.createQueryBuilder().update(CommitmentEntity).set(changes).where('id = :id AND version = :version', { id, version }).execute();
         if (!result.affected) throw staleVersion('commitment');
         const updated = await manager.findOneByOrFail(CommitmentEntity, { id });
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.updated', entityType: 'commitment', entityId: id, before, after: updated });
@@ -183,6 +188,19 @@ export class CommitmentsService {
     await this.scope.commitment(actor, id);
     return assessmentsOf(await this.assessments.find({ where: { commitmentId: id }, order: { assessedAt: 'DESC' } }));
   }
+}
+
+/** The fields a commitment overrides, checked against the rules of a whole policy; null for none. */
+function policyOverrides(policy: MonitoringPolicyDto | null | undefined): Partial<MonitoringPolicy> | null {
+  if (!policy) return null;
+  const overrides = definedOnly(policy) as Partial<MonitoringPolicy>;
+  try {
+    resolvePolicy(overrides);
+  } catch (error) {
+    if (error instanceof InvalidPolicyError) throw ruleViolation(error.field, error.message);
+    throw error;
+  }
+  return Object.keys(overrides).length > 0 ? overrides : null;
 }
 
 export function assessmentsOf(rows: CommitmentAssessmentEntity[]): CommitmentAssessmentsDto {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { In, Repository } from 'typeorm';
-import { MilestoneStatus, PlanStatus } from '@app/domain';
+import { MilestoneStatus, PlanStatus, resolvePolicy } from '@app/domain';
 import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
 import { milestoneWorkflowId } from '@app/workflows';
@@ -31,7 +31,8 @@ export class MilestoneWorkflowSync {
     const workflowId = milestoneWorkflowId(milestone.id);
     if (plan.status !== PlanStatus.Active) return { workflowId, effect: 'none', detail: 'The plan is not active: the workflow starts when it is activated.' };
     try {
-      const result = await this.workflows.start(milestone, plan.policy);
+      const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+      const result = await this.workflows.start(milestone, resolvePolicy({ ...plan.policy, ...(commitment.policyOverrides ?? {}) }));
       return { workflowId, effect: result.started ? 'started' : 'already_running' };
     } catch (error) {
       throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not accept the milestone's workflow. Try again. (${String(error)})`);

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import type { MonitoringPolicy } from '@app/domain';
 
 /** A concrete reform of a plan; OGP Local allows up to five at a time. */
 @Entity('commitment')
@@ -39,6 +40,10 @@ export class CommitmentEntity {
   /** A CommitmentStatus: only active commitments count against OGP Local's limit of five. */
   @Column({ type: 'text' })
   status!: string;
+
+  /** Fields of the plan's monitoring policy this commitment changes (e.g. a longer lead time); null: none. */
+  @Column({ type: 'jsonb', name: 'policy_overrides', nullable: true })
+  policyOverrides!: Partial<MonitoringPolicy> | null;
 
   @VersionColumn()
   version!: number;

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The follow-up committee's reviews of evidence, escalations per request cycle, the open-government office's contacts, and outbox messages per jurisdiction. */
+/** The follow-up committee's reviews of evidence, escalations per request cycle, the open-government office's contacts, outbox messages per jurisdiction, and monitoring policy overrides per commitment. */
 export class ReviewAndEscalation1763930000000 implements MigrationInterface {
   name = 'ReviewAndEscalation1763930000000';
 
@@ -21,10 +21,12 @@ export class ReviewAndEscalation1763930000000 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX escalation_cycle_level_uq ON escalation (milestone_id, cycle, level)`);
     await q.query(`ALTER TABLE jurisdiction ADD COLUMN office_contacts jsonb NOT NULL DEFAULT '[]'`);
     await q.query(`ALTER TABLE outbox_message ADD COLUMN jurisdiction_id uuid REFERENCES jurisdiction(id)`);
+    await q.query(`ALTER TABLE commitment ADD COLUMN policy_overrides jsonb`);
     await q.query(`CREATE INDEX outbox_message_attention_idx ON outbox_message (jurisdiction_id, status) WHERE status IN ('failed', 'unconfirmed')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE commitment DROP COLUMN policy_overrides`);
     await q.query(`ALTER TABLE outbox_message DROP COLUMN jurisdiction_id`);
     await q.query(`ALTER TABLE jurisdiction DROP COLUMN office_contacts`);
     await q.query(`DROP INDEX escalation_cycle_level_uq`);

@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernment, OgpValue, OpenGovChallengeArea, PotentialForResults, SDG_GOALS } from '@app/domain';
 import type { CommitmentAssessmentEntity, CommitmentEntity, FollowUpCommitteeMemberEntity } from '@app/persistence';
+import { MonitoringPolicyDto } from './plan.dto';
 import { PageQueryDto } from '../../common/pagination';
 
 export class CreateCommitmentDto {
@@ -38,6 +39,10 @@ export class CreateCommitmentDto {
   @ApiPropertyOptional({ example: 'C1', description: "The plan's own reference, unique in the plan" })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
   externalId?: string;
+
+  @ApiPropertyOptional({ type: MonitoringPolicyDto, description: "Fields of the plan's policy this commitment changes; applies to milestone workflows started from then on" })
+  @IsOptional() @ValidateNested() @Type(() => MonitoringPolicyDto)
+  policy?: MonitoringPolicyDto;
 }
 
 export class UpdateCommitmentDto {
@@ -69,6 +74,10 @@ export class UpdateCommitmentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
   externalId?: string;
 
+  @ApiPropertyOptional({ type: MonitoringPolicyDto, nullable: true, description: "Fields of the plan's policy this commitment changes; null removes the overrides" })
+  @IsOptional() @ValidateNested() @Type(() => MonitoringPolicyDto)
+  policy?: MonitoringPolicyDto | null;
+
   @ApiPropertyOptional({ enum: CommitmentStatus, description: 'At most 5 active commitments per plan' })
   @IsOptionalNotNull() @IsIn(Object.values(CommitmentStatus))
   status?: CommitmentStatus;
@@ -86,6 +95,7 @@ export class CommitmentDto {
   @ApiProperty({ type: [Number] }) sdgTags!: number[];
   @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
   @ApiProperty({ enum: CommitmentStatus }) status!: string;
+  @ApiProperty({ type: MonitoringPolicyDto, nullable: true, description: "Overrides of the plan's policy" }) policy!: Partial<MonitoringPolicyDto> | null;
   @ApiProperty() version!: number;
 }
 
@@ -102,6 +112,7 @@ export function mapCommitment(c: CommitmentEntity): CommitmentDto {
     sdgTags: c.sdgTags,
     externalId: c.externalId,
     status: c.status,
+    policy: c.policyOverrides,
     version: c.version,
   };
 }
