@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MILESTONE_SEARCH_ATTRIBUTES } from '../../workflows/src/milestone/milestone.search-attributes';
 import { INSTALL_HINT, resolveTemporalCli, TemporalCliUnavailableError } from './temporal-cli';
 
 export interface TemporalDevServer {
@@ -34,6 +35,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
         uiPort: options.uiPort,
         dbFilename: options.dbFilename,
         log: { format: 'json', level: 'error' },
+        searchAttributes: MILESTONE_SEARCH_ATTRIBUTES,
       },
     });
   } catch (error) {

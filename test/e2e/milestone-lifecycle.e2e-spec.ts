@@ -71,6 +71,11 @@ describe('milestone lifecycle', () => {
     const milestone = await createMilestone(fixture, 2, 'Indicadores del Plan Climático');
 
     await eventually(() => system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator), (r) => r.body.status === 'overdue');
+    const overdueWorkflows = await eventually(
+      () => system.http().get(`/plans/${fixture.planId}/workflows`).query({ status: 'overdue' }).set(fixture.coordinator),
+      (r) => r.body.length === 1,
+    );
+    expect(overdueWorkflows.body[0]).toMatchObject({ workflowId: milestone.workflowId, milestoneStatus: 'overdue' });
     const level1 = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.imbEmail) && /nivel 1/.test(m.parsed.subject ?? ''));
     expect(level1.parsed.subject).toBe('Escalamiento nivel 1 al Mecanismo Independiente de Monitoreo: Indicadores del Plan Climático');
     expect(level1.parsed.text).toContain('vencido');

@@ -41,6 +41,12 @@ describe('plan changes reach the workflows', () => {
     const activated = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }).expect(200);
     expect(activated.body).toMatchObject({ status: 'active', workflowsChanged: 2 });
     for (const m of [a, b]) expect((await system.temporal.workflow.getHandle(m.workflowId).describe()).status.name).toBe('RUNNING');
+    const listed = await eventually(
+      () => system.http().get(`/plans/${fixture.planId}/workflows`).set(fixture.coordinator),
+      (r) => r.status === 200 && r.body.length === 2 && r.body.every((w: { milestoneStatus: string }) => w.milestoneStatus === 'open'),
+    );
+    expect(listed.body.map((w: { workflowId: string }) => w.workflowId).sort()).toEqual([a.workflowId, b.workflowId].sort());
+    expect(listed.body[0]).toMatchObject({ status: 'RUNNING', agencyId: fixture.agencyId });
 
     const closed = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', activated.headers.etag).send({ status: 'closed' }).expect(200);
     expect(closed.body.workflowsChanged).toBe(2);

@@ -22,6 +22,9 @@ describe('workflow replay of recorded histories', () => {
         'milestone-v1-reminders-overdue-late-evidence.json',
         'milestone-v2-evidence-on-time-accepted.json',
         'milestone-v2-overdue-escalated-resolved.json',
+        // with the search-attributes patch
+        'milestone-v3-evidence-returned-then-accepted.json',
+        'milestone-v3-overdue-escalated-resolved.json',
       ]),
     );
   });

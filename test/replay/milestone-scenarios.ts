@@ -34,10 +34,10 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-/** Histories named milestone-v1-* were recorded before the lifecycle-v2 patch and stay as they are. */
+/** Histories named milestone-v1-* predate the lifecycle-v2 patch, milestone-v2-* the search-attributes patch; they stay as recorded. */
 export const SCENARIOS: Scenario[] = [
   {
-    name: 'milestone-v2-evidence-on-time-accepted',
+    name: 'milestone-v3-evidence-returned-then-accepted',
     async run(client, taskQueue) {
       const input = milestone('evidence-on-time', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 60 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -53,7 +53,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'milestone-v2-overdue-escalated-resolved',
+    name: 'milestone-v3-overdue-escalated-resolved',
     async run(client, taskQueue) {
       const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 1 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;

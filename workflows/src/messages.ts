@@ -1,2 +1,3 @@
 // What the API and the worker share with the workflows: ids, inputs, messages, activity interfaces.
 export * from './milestone/milestone.messages';
+export * from './milestone/milestone.search-attributes';

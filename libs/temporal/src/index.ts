@@ -1,3 +1,4 @@
 export * from './temporal-client.module';
 export * from './milestone-workflows';
 export * from './temporal.module';
+export * from './search-attributes';

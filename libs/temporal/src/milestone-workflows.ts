@@ -4,6 +4,11 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MonitoringPolicy } from '@app/domain';
 import {
   acknowledgeEscalationUpdate,
+  AGENCY_ID_ATTRIBUTE,
+  COMMITMENT_ID_ATTRIBUTE,
+  DUE_AT_ATTRIBUTE,
+  MILESTONE_STATUS_ATTRIBUTE,
+  PLAN_ID_ATTRIBUTE,
   cancelSignal,
   EscalationActionInput,
   MilestoneUpdateResult,
@@ -39,7 +44,11 @@ export class MilestoneWorkflows {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async start(milestone: { id: string; startAt: Date; dueAt: Date }, policy: MonitoringPolicy): Promise<WorkflowStartResult> {
+  async start(
+    milestone: { id: string; startAt: Date; dueAt: Date; status: string; responsibleAgencyId: string; commitmentId: string },
+    planId: string,
+    policy: MonitoringPolicy,
+  ): Promise<WorkflowStartResult> {
     const workflowId = milestoneWorkflowId(milestone.id);
     const input: MilestoneWorkflowInput = { milestoneId: milestone.id, startAt: milestone.startAt.toISOString(), dueAt: milestone.dueAt.toISOString(), policy };
     try {
@@ -48,6 +57,13 @@ export class MilestoneWorkflows {
         taskQueue: this.config.temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: PLAN_ID_ATTRIBUTE, value: planId },
+          { key: COMMITMENT_ID_ATTRIBUTE, value: milestone.commitmentId },
+          { key: AGENCY_ID_ATTRIBUTE, value: milestone.responsibleAgencyId },
+          { key: MILESTONE_STATUS_ATTRIBUTE, value: milestone.status },
+          { key: DUE_AT_ATTRIBUTE, value: milestone.dueAt },
+        ],
       });
       return { workflowId, started: true };
     } catch (error) {
@@ -88,6 +104,24 @@ export class MilestoneWorkflows {
   async escalationAction(milestoneId: string, action: 'acknowledge' | 'recommend' | 'resolve', input: EscalationActionInput): Promise<MilestoneUpdateResult> {
     const update = { acknowledge: acknowledgeEscalationUpdate, recommend: recommendEscalationUpdate, resolve: resolveEscalationUpdate }[action];
     return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () => this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(update, { args: [input] }));
+  }
+
+  /** Milestone workflows of a plan as the Temporal server lists them (by their search attributes). */
+  async listForPlan(planId: string, filter: { status?: string } = {}, limit = 200): Promise<{ workflowId: string; status: string; milestoneStatus: string | null; dueAt: string | null; agencyId: string | null }[]> {
+    const clauses = [`${PLAN_ID_ATTRIBUTE.name} = "${planId.replace(/"/g, '')}"`];
+    if (filter.status) clauses.push(`${MILESTONE_STATUS_ATTRIBUTE.name} = "${filter.status.replace(/"/g, '')}"`);
+    const rows: { workflowId: string; status: string; milestoneStatus: string | null; dueAt: string | null; agencyId: string | null }[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      rows.push({
+        workflowId: execution.workflowId,
+        status: execution.status.name,
+        milestoneStatus: execution.typedSearchAttributes.get(MILESTONE_STATUS_ATTRIBUTE) ?? null,
+        dueAt: execution.typedSearchAttributes.get(DUE_AT_ATTRIBUTE)?.toISOString() ?? null,
+        agencyId: execution.typedSearchAttributes.get(AGENCY_ID_ATTRIBUTE) ?? null,
+      });
+      if (rows.length >= limit) break;
+    }
+    return rows;
   }
 
   async state(milestoneId: string): Promise<MilestoneState> {

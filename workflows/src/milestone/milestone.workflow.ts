@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { MilestoneStatus, milestoneTimeline, nextReminderAt } from '../../../libs/domain/src';
 import {
   acknowledgeEscalationUpdate,
@@ -16,6 +16,7 @@ import {
   SubmitEvidenceInput,
   submitEvidenceUpdate,
 } from './milestone.messages';
+import { DUE_AT_ATTRIBUTE, MILESTONE_STATUS_ATTRIBUTE } from './milestone.search-attributes';
 
 const activities = proxyActivities<MilestoneActivities>({
   startToCloseTimeout: '1 minute',
@@ -47,6 +48,8 @@ const DAY_SECONDS = 24 * 3600;
  */
 export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<MilestoneState> {
   const lifecycleV2 = patched('lifecycle-v2');
+  /** Keeps the status and due date search attributes current (runs started before this do not). */
+  const searchAttributes = patched('search-attributes');
   const { milestoneId, policy } = input;
   const resubmissionSeconds = policy.resubmissionSeconds ?? 14 * DAY_SECONDS;
   const startAt = new Date(input.startAt);
@@ -75,6 +78,16 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   const timeline = () => milestoneTimeline(startAt, new Date(state.dueAt), policy);
   const cycleDueAt = () => (resubmissionDueAt && resubmissionDueAt > timeline().dueAt ? resubmissionDueAt : timeline().dueAt);
   const record = (event: string, detail?: Record<string, string | number>) => state.history.push({ at: new Date().toISOString(), event, detail });
+  let published = { status: state.status as string, dueAt: state.dueAt }; // what the client set at start
+  /** Upserts the search attributes that changed since last time (each upsert is a command in the history). */
+  const publish = () => {
+    if (!searchAttributes || (published.status === state.status && published.dueAt === state.dueAt)) return;
+    upsertSearchAttributes([
+      { key: MILESTONE_STATUS_ATTRIBUTE, value: state.status },
+      { key: DUE_AT_ATTRIBUTE, value: new Date(state.dueAt) },
+    ]);
+    published = { status: state.status, dueAt: state.dueAt };
+  };
 
   setHandler(getMilestoneStateQuery, () => state);
   setHandler(
@@ -185,6 +198,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Open, onlyFrom: [MilestoneStatus.NotStarted] });
     if (!cancelled) state.status = MilestoneStatus.Open; // a cancel signal may have come during the activity
     record('opened');
+    publish();
   }
 
   while (!cancelled && (await waitUntil('evidence_request', timeline().evidenceRequestAt, interrupted))) {
@@ -210,9 +224,11 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     if (lifecycleV2) state.cycleDueAt = cycleDueAt().toISOString();
     await mail.sendEvidenceRequestEmail(returnedComments ? { evidenceRequestId, reminderNumber: 0, returnedComments } : { evidenceRequestId, reminderNumber: 0 });
     record('evidence_requested', { cycle: state.cycle });
+    publish();
     let lastSentAt = new Date();
 
     while (!finished()) {
+      publish(); // a replanning or the status may have changed while waiting
       if (rearm) {
         rearm = false;
         if (state.status === MilestoneStatus.Overdue && Date.now() < cycleDueAt().getTime()) {
@@ -250,6 +266,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
         if (changed && !finished()) {
           state.status = MilestoneStatus.Overdue;
           record('overdue');
+          publish();
         }
       }
       if (escalateAt && now >= escalateAt.getTime() && !finished()) await escalate(1, 'overdue');
@@ -264,6 +281,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     if (cancelled || !lifecycleV2) break;
 
     // The follow-up committee reviews the evidence.
+    publish();
     await condition(() => review !== null || cancelled);
     if (cancelled) break;
     const decision = review as ReviewEvidenceInput | null;
@@ -292,5 +310,6 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   }
 
   await condition(allHandlersFinished);
+  publish();
   return state;
 }

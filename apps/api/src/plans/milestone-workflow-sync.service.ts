@@ -32,7 +32,7 @@ export class MilestoneWorkflowSync {
     if (plan.status !== PlanStatus.Active) return { workflowId, effect: 'none', detail: 'The plan is not active: the workflow starts when it is activated.' };
     try {
       const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
-      const result = await this.workflows.start(milestone, resolvePolicy({ ...plan.policy, ...(commitment.policyOverrides ?? {}) }));
+      const result = await this.workflows.start(milestone, plan.id, resolvePolicy({ ...plan.policy, ...(commitment.policyOverrides ?? {}) }));
       return { workflowId, effect: result.started ? 'started' : 'already_running' };
     } catch (error) {
       throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not accept the milestone's workflow. Try again. (${String(error)})`);

@@ -12,6 +12,8 @@ import {
   CreateMilestoneDto,
   ListMilestonesQueryDto,
   MilestoneDto,
+  PlanWorkflowDto,
+  PlanWorkflowsQueryDto,
   MilestoneWriteResultDto,
   ReplanMilestoneDto,
   ReplanningDto,
@@ -94,6 +96,14 @@ export class MilestonesController {
   @ApiOkResponse({ type: [ReplanningDto] })
   replanningHistory(@CurrentActor() actor: Actor, @UuidParam('milestoneId') id: string): Promise<ReplanningDto[]> {
     return this.service.replanningHistory(actor, id);
+  }
+
+  @Get('plans/:planId/workflows')
+  @Roles(Role.Coordinator, Role.Imb)
+  @ApiOperation({ summary: "The plan's milestone workflows as Temporal lists them (search attributes: plan, commitment, agency, status, due date)" })
+  @ApiOkResponse({ type: [PlanWorkflowDto] })
+  async planWorkflows(@CurrentActor() actor: Actor, @UuidParam('planId') planId: string, @Query() query: PlanWorkflowsQueryDto): Promise<PlanWorkflowDto[]> {
+    return this.service.planWorkflows(actor, planId, query.status);
   }
 
   @Get('milestones/:milestoneId/workflow')

@@ -19,6 +19,7 @@ import {
   mapReplanning,
   MilestoneDto,
   MilestoneWriteResultDto,
+  PlanWorkflowDto,
   ReplanMilestoneDto,
   ReplanningDto,
   UpdateMilestoneDto,
@@ -181,6 +182,15 @@ export class MilestonesService {
   async replanningHistory(actor: Actor, id: string): Promise<ReplanningDto[]> {
     await this.scope.milestone(actor, id);
     return (await this.replannings.find({ where: { milestoneId: id }, order: { changedAt: 'ASC' } })).map(mapReplanning);
+  }
+
+  async planWorkflows(actor: Actor, planId: string, status?: string): Promise<PlanWorkflowDto[]> {
+    await this.scope.plan(actor, planId);
+    try {
+      return await this.workflows.listForPlan(planId, { status });
+    } catch (error) {
+      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not list the workflows: ${(error as Error).message}`);
+    }
   }
 
   /** The workflow's own view: status, next timer, history. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ensureSearchAttributes } from '@app/temporal';
 import { MilestoneActivities } from '../activities/milestone.activities';
 
 /** The workflow bundle's entry: workflows/src/index.ts (or its compiled twin under dist/). */
@@ -24,6 +25,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const added = await ensureSearchAttributes(this.config.temporal.address, this.config.temporal.namespace);
+    if (added.length > 0) this.logger.log({ msg: 'registered search attributes', added });
     this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
     this.worker = await Worker.create({
       connection: this.connection,

@@ -157,3 +157,17 @@ export class ReplanningDto {
 export function mapReplanning(r: MilestoneReplanningEntity): ReplanningDto {
   return { id: r.id, milestoneId: r.milestoneId, previousDueAt: r.previousDueAt.toISOString(), newDueAt: r.newDueAt.toISOString(), reason: r.reason, actor: r.actor, changedAt: r.changedAt.toISOString() };
 }
+
+export class PlanWorkflowsQueryDto {
+  @ApiPropertyOptional({ enum: MilestoneStatus })
+  @IsOptional() @IsIn(Object.values(MilestoneStatus))
+  status?: MilestoneStatus;
+}
+
+export class PlanWorkflowDto {
+  @ApiProperty() workflowId!: string;
+  @ApiProperty({ example: 'RUNNING' }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) milestoneStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) agencyId!: string | null;
+}
