@@ -20,7 +20,7 @@ describe('workflow replay of recorded histories', () => {
         // recorded before the lifecycle-v2 patch: running workflows of that time must still replay
         'milestone-v1-evidence-on-time.json',
         'milestone-v1-reminders-overdue-late-evidence.json',
-        'milestone-v2-evidence-on-time-accepted.json',
+        'milestone-v2-evidence-returned-then-accepted.json',
         'milestone-v2-overdue-escalated-resolved.json',
         // with the search-attributes patch
         'milestone-v3-evidence-returned-then-accepted.json',
