@@ -3,7 +3,7 @@
  * evidence and accepts the resubmission; a milestone nobody answers goes overdue, is escalated to
  * the IMB, then to the second level, and the IMB acknowledges, recommends and resolves.
  */
-import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createMilestone, createPlanFixture, eventually, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 describe('milestone lifecycle', () => {
@@ -17,21 +17,9 @@ describe('milestone lifecycle', () => {
     await system?.close();
   });
 
-  const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-
-  async function createMilestone(fixture: PlanFixture, dueInSeconds: number, title: string) {
-    const response = await system
-      .http()
-      .post(`/commitments/${fixture.commitmentId}/milestones`)
-      .set(fixture.coordinator)
-      .send({ title, startAt: inSeconds(0), dueAt: inSeconds(dueInSeconds), responsibleAgencyId: fixture.agencyId })
-      .expect(201);
-    return response.body as { id: string; workflowId: string };
-  }
-
   it('returns evidence with comments, opens a new request cycle, and accepts the resubmission', async () => {
     const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 30, reminderIntervalSeconds: 600, maxReminders: 0, resubmissionSeconds: 600 }) });
-    const milestone = await createMilestone(fixture, 30, 'Open data inventory');
+    const milestone = await createMilestone(system, fixture, 30, 'Open data inventory');
     const first = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
     const firstToken = uploadTokenFrom(first.parsed.text!);
     const submitted = await system.http().post(`/evidence-uploads/${firstToken}`).send({ narrative: 'A draft list', claimedCompletion: 'substantial' }).expect(201);
@@ -68,7 +56,7 @@ describe('milestone lifecycle', () => {
     });
     const imb = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/tokens`).set(fixture.coordinator).send({ role: 'imb', label: 'PoliLab UNR' }).expect(201);
     const imbAuth = { Authorization: `Bearer ${imb.body.token}` };
-    const milestone = await createMilestone(fixture, 2, 'Indicadores del Plan Climático');
+    const milestone = await createMilestone(system, fixture, 2, 'Indicadores del Plan Climático');
 
     await eventually(() => system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator), (r) => r.body.status === 'overdue');
     const overdueWorkflows = await eventually(

@@ -2,7 +2,7 @@
  * The foundation's vertical slice, through public interfaces only: HTTP in, mail out of a real SMTP
  * server, and the workflow as the Temporal server describes it.
  */
-import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createMilestone, createPlanFixture, eventually, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 describe('milestone vertical slice', () => {
@@ -16,30 +16,12 @@ describe('milestone vertical slice', () => {
     await system?.close();
   });
 
-  async function createMilestone(fixture: PlanFixture, dueInSeconds: number, title: string) {
-    const now = Date.now();
-    const response = await system
-      .http()
-      .post(`/commitments/${fixture.commitmentId}/milestones`)
-      .set(fixture.coordinator)
-      .send({
-        title,
-        expectedOutput: 'Evaluation report published on the open data portal',
-        startAt: new Date(now).toISOString(),
-        dueAt: new Date(now + dueInSeconds * 1000).toISOString(),
-        responsibleAgencyId: fixture.agencyId,
-      })
-      .expect(201);
-    const body = response.body as { id: string; status: string; workflowId: string; workflow: { workflowId: string; effect: string } };
-    return { milestone: body, workflow: body.workflow };
-  }
-
   it('requests evidence by email, takes it through the signed link and moves the milestone to review', async () => {
     const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 5, reminderIntervalSeconds: 60 }) });
-    const created = await createMilestone(fixture, 6, 'Participation tools evaluation framework agreed');
+    const created = await createMilestone(system, fixture, 6, 'Participation tools evaluation framework agreed', { expectedOutput: 'Evaluation report published on the open data portal' });
 
-    expect(created.workflow).toEqual({ workflowId: `milestone-${created.milestone.id}`, effect: 'started' });
-    expect(created.milestone.status).toBe('not_started');
+    expect(created.workflow).toEqual({ workflowId: `milestone-${created.id}`, effect: 'started' });
+    expect(created.status).toBe('not_started');
     const description = await system.temporal.workflow.getHandle(created.workflow.workflowId).describe();
     expect(description.type).toBe('milestoneWorkflow');
     expect(description.status.name).toBe('RUNNING');
@@ -53,7 +35,7 @@ describe('milestone vertical slice', () => {
     const token = uploadTokenFrom(requestMail.parsed.text!);
 
     const requested = await eventually(
-      () => system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator),
+      () => system.http().get(`/milestones/${created.id}`).set(fixture.coordinator),
       (r) => r.body.status === 'evidence_requested',
     );
     expect(requested.body.status).toBe('evidence_requested');
@@ -70,9 +52,9 @@ describe('milestone vertical slice', () => {
       .post(`/evidence-uploads/${token}`)
       .send({ narrative: 'The framework was agreed at the Dialogue Board meeting and published.', links: ['https://datos.example/framework.pdf'], claimedCompletion: 'complete' })
       .expect(201);
-    expect(receipt.body).toMatchObject({ milestoneId: created.milestone.id, milestoneStatus: 'under_review' });
+    expect(receipt.body).toMatchObject({ milestoneId: created.id, milestoneStatus: 'under_review' });
 
-    const milestone = await system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator).expect(200);
+    const milestone = await system.http().get(`/milestones/${created.id}`).set(fixture.coordinator).expect(200);
     expect(milestone.body.status).toBe('under_review');
 
     const reviewed = await system.http().post(`/evidence/${receipt.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
@@ -82,7 +64,7 @@ describe('milestone vertical slice', () => {
     expect(finalState.status).toBe('completed');
     expect(finalState.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'evidence_received', 'evidence_accepted']);
     expect((await handle.describe()).status.name).toBe('COMPLETED');
-    const completed = await system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator).expect(200);
+    const completed = await system.http().get(`/milestones/${created.id}`).set(fixture.coordinator).expect(200);
     expect(completed.body).toMatchObject({ status: 'completed', completion: 'complete' });
 
     const again = await system.http().post(`/evidence-uploads/${token}`).send({ narrative: 'Second copy', claimedCompletion: 'complete' }).expect(409);
@@ -92,7 +74,7 @@ describe('milestone vertical slice', () => {
 
   it('reminds the agency and marks the milestone overdue when no evidence arrives', async () => {
     const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 4, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 3600 }) });
-    const created = await createMilestone(fixture, 5, 'Datos abiertos del Plan de Acción Climática publicados');
+    const created = await createMilestone(system, fixture, 5, 'Datos abiertos del Plan de Acción Climática publicados');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
 
     const request = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
@@ -104,7 +86,7 @@ describe('milestone vertical slice', () => {
     expect(uploadTokenFrom(reminder.parsed.text!)).toBe(uploadTokenFrom(request.parsed.text!));
 
     const overdue = await eventually(
-      () => system.http().get(`/milestones/${created.milestone.id}`).set(fixture.coordinator),
+      () => system.http().get(`/milestones/${created.id}`).set(fixture.coordinator),
       (r) => r.body.status === 'overdue',
     );
     expect(overdue.body.status).toBe('overdue');

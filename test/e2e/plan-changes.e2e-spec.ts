@@ -2,7 +2,7 @@
  * Changes made through the API reach the milestone workflows on the Temporal server: activation
  * starts them, replanning re-arms their timers, cancelling and closing end them.
  */
-import { createPlanFixture, eventually, PlanFixture, secondsPolicy } from '../support/fixtures';
+import { createMilestone, createPlanFixture, eventually, PlanFixture, secondsPolicy } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 describe('plan changes reach the workflows', () => {
@@ -18,22 +18,12 @@ describe('plan changes reach the workflows', () => {
 
   const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
-  async function createMilestone(fixture: PlanFixture, dueInSeconds: number, title: string) {
-    const response = await system
-      .http()
-      .post(`/commitments/${fixture.commitmentId}/milestones`)
-      .set(fixture.coordinator)
-      .send({ title, startAt: inSeconds(0), dueAt: inSeconds(dueInSeconds), responsibleAgencyId: fixture.agencyId })
-      .expect(201);
-    return response.body as { id: string; version: number; workflowId: string; workflow: { effect: string; detail?: string } };
-  }
-
   const milestoneStatus = async (fixture: PlanFixture, id: string) => (await system.http().get(`/milestones/${id}`).set(fixture.coordinator).expect(200)).body;
 
   it('starts no workflow in a draft plan, and starts them all when the plan is activated', async () => {
     const fixture = await createPlanFixture(system, { status: 'draft' });
-    const a = await createMilestone(fixture, 3600, 'Draft milestone A');
-    const b = await createMilestone(fixture, 7200, 'Draft milestone B');
+    const a = await createMilestone(system, fixture, 3600, 'Draft milestone A');
+    const b = await createMilestone(system, fixture, 7200, 'Draft milestone B');
     expect(a.workflow.effect).toBe('none');
     await expect(system.temporal.workflow.getHandle(a.workflowId).describe()).rejects.toThrow();
 
@@ -58,7 +48,7 @@ describe('plan changes reach the workflows', () => {
 
   it('re-arms the timers when a milestone is replanned before its due date, so it does not become overdue', async () => {
     const fixture = await createPlanFixture(system, { policy: secondsPolicy({ evidenceRequestLeadSeconds: 3, reminderIntervalSeconds: 600, maxReminders: 0 }) });
-    const created = await createMilestone(fixture, 4, 'Replanned before the due date');
+    const created = await createMilestone(system, fixture, 4, 'Replanned before the due date');
     await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
     const current = await eventually(() => milestoneStatus(fixture, created.id), (m) => m.status === 'evidence_requested');
 
@@ -82,7 +72,7 @@ describe('plan changes reach the workflows', () => {
 
   it('stops all mail once a milestone is cancelled', async () => {
     const fixture = await createPlanFixture(system, { policy: secondsPolicy({ evidenceRequestLeadSeconds: 10, reminderIntervalSeconds: 1, maxReminders: 5 }) });
-    const created = await createMilestone(fixture, 10, 'Cancelled while reminders run');
+    const created = await createMilestone(system, fixture, 10, 'Cancelled while reminders run');
     await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
     const current = await eventually(() => milestoneStatus(fixture, created.id), (m) => m.status === 'evidence_requested');
     const cancelled = await system.http().post(`/milestones/${created.id}/cancel`).set(fixture.coordinator).set('If-Match', `"${current.version}"`).send({ reason: 'Merged into another milestone' }).expect(200);

@@ -76,3 +76,23 @@ export function uploadTokenFrom(text: string): string {
   if (!match) throw new Error(`No upload link in: ${text}`);
   return match[1];
 }
+
+export interface CreatedMilestone {
+  id: string;
+  version: number;
+  status: string;
+  workflowId: string;
+  workflow: { workflowId: string; effect: string; detail?: string };
+}
+
+/** Creates, through the API, a milestone starting now and due in `dueInSeconds`, for the fixture's agency. */
+export async function createMilestone(system: TestSystem, fixture: PlanFixture, dueInSeconds: number, title: string, extra: Record<string, unknown> = {}): Promise<CreatedMilestone> {
+  const now = Date.now();
+  const response = await system
+    .http()
+    .post(`/commitments/${fixture.commitmentId}/milestones`)
+    .set(fixture.coordinator)
+    .send({ title, startAt: new Date(now).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), responsibleAgencyId: fixture.agencyId, ...extra })
+    .expect(201);
+  return response.body as CreatedMilestone;
+}
