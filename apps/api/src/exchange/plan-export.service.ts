@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { CommitmentStatus, CompletionLevel, completionValue, MilestoneStatus } from '@app/domain';
 import { toDecidimResultsCsv } from '@app/exchange';
-import {
-  ActionPlanEntity,
-  AgencyEntity,
-  CommitmentAssessmentEntity,
-  CommitmentEntity,
-  FollowUpCommitteeMemberEntity,
-  JurisdictionEntity,
-  MilestoneEntity,
-  MilestoneReplanningEntity,
-} from '@app/persistence';
+import { ActionPlanEntity, JurisdictionEntity } from '@app/persistence';
+import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PLAN_DOCUMENT_FORMAT, PlanDocumentDto } from './plan-document.dto';
 
@@ -21,18 +13,13 @@ import { PLAN_DOCUMENT_FORMAT, PlanDocumentDto } from './plan-document.dto';
 export class PlanExportService {
   constructor(
     @InjectRepository(JurisdictionEntity) private readonly jurisdictions: Repository<JurisdictionEntity>,
-    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
-    @InjectRepository(MilestoneReplanningEntity) private readonly replannings: Repository<MilestoneReplanningEntity>,
-    @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
-    @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+    private readonly tree: PlanTreeLoader,
     private readonly progress: ProgressService,
   ) {}
 
   /** Everything that defines the plan, without database ids, in a stable order (so equal plans export equal). */
   async document(plan: ActionPlanEntity): Promise<PlanDocumentDto> {
-    const { commitments, milestones, replannings, committee, assessments, agencies } = await this.load(plan);
+    const { commitments, milestones, replannings, committee, assessments, agencies } = await this.tree.load(plan);
     const agencyName = (id: string) => agencies.get(id)!.name;
     const usedAgencies = [...new Set([...commitments.map((c) => c.leadAgencyId), ...milestones.map((m) => m.responsibleAgencyId)])]
       .map((id) => agencies.get(id)!)
@@ -105,7 +92,7 @@ export class PlanExportService {
    */
   async decidimCsv(plan: ActionPlanEntity): Promise<string> {
     const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
-    const { commitments, milestones } = await this.load(plan);
+    const { commitments, milestones } = await this.tree.load(plan);
     const progress = await this.progress.ofPlan(plan);
     const percent = (value: number | null) => (value === null ? null : Math.round(value * 10_000) / 100);
     const locale = jurisdiction.defaultLanguage;
@@ -144,17 +131,5 @@ export class PlanExportService {
       ];
     });
     return toDecidimResultsCsv(rows, [locale]);
-  }
-
-  private async load(plan: ActionPlanEntity) {
-    const commitments = await this.commitments.find({ where: { planId: plan.id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const commitmentIds = commitments.map((c) => c.id);
-    const milestones = commitmentIds.length ? await this.milestones.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' } }) : [];
-    const milestoneIds = milestones.map((m) => m.id);
-    const replannings = milestoneIds.length ? await this.replannings.find({ where: { milestoneId: In(milestoneIds) }, order: { changedAt: 'ASC' } }) : [];
-    const committee = commitmentIds.length ? await this.committee.find({ where: { commitmentId: In(commitmentIds) }, order: { createdAt: 'ASC', id: 'ASC' } }) : [];
-    const assessments = commitmentIds.length ? await this.assessments.find({ where: { commitmentId: In(commitmentIds) }, order: { assessedAt: 'ASC', id: 'ASC' } }) : [];
-    const agencies = new Map((await this.agencies.findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.id, a]));
-    return { commitments, milestones, replannings, committee, assessments, agencies };
   }
 }

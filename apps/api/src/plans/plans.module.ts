@@ -6,6 +6,7 @@ import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { MilestonesController } from './milestones.controller';
 import { MilestonesService } from './milestones.service';
 import { PlanScope } from './plan-scope.service';
+import { PlanTreeLoader } from './plan-tree.loader';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
 import { ProgressService } from './progress.service';
@@ -13,7 +14,7 @@ import { ProgressService } from './progress.service';
 @Module({
   imports: [JurisdictionsModule],
   controllers: [PlansController, CommitmentsController, MilestonesController],
-  providers: [PlanScope, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService],
-  exports: [PlanScope, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService],
+  providers: [PlanScope, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService, PlanTreeLoader],
+  exports: [PlanScope, PlanTreeLoader, PlansService, CommitmentsService, MilestonesService, MilestoneWorkflowSync, ProgressService],
 })
 export class PlansModule {}

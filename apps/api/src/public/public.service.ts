@@ -2,18 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { PlanStatus } from '@app/domain';
-import {
-  ActionPlanEntity,
-  AgencyEntity,
-  CommitmentAssessmentEntity,
-  CommitmentEntity,
-  JurisdictionEntity,
-  MilestoneEntity,
-  MilestoneReplanningEntity,
-} from '@app/persistence';
+import { ActionPlanEntity, CommitmentAssessmentEntity, JurisdictionEntity } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { assessmentsOf } from '../plans/commitments.service';
 import type { AssessmentDto } from '../plans/dto/commitment.dto';
+import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PublicAssessmentDto, PublicAssessmentsDto, PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
 
@@ -25,11 +18,7 @@ export class PublicService {
   constructor(
     @InjectRepository(JurisdictionEntity) private readonly jurisdictions: Repository<JurisdictionEntity>,
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
-    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
-    @InjectRepository(MilestoneReplanningEntity) private readonly replannings: Repository<MilestoneReplanningEntity>,
-    @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+    private readonly tree: PlanTreeLoader,
     private readonly progress: ProgressService,
   ) {}
 
@@ -48,12 +37,9 @@ export class PublicService {
     const plan = await this.plans.findOneBy({ id, status: In(PUBLISHED) });
     if (!plan) throw notFound('published action plan', id);
     const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
-    const commitments = await this.commitments.find({ where: { planId: id }, order: { createdAt: 'ASC' } });
-    const commitmentIds = commitments.map((c) => c.id);
-    const milestones = commitmentIds.length ? await this.milestones.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC' } }) : [];
-    const replannings = milestones.length ? await this.replannings.find({ where: { milestoneId: In(milestones.map((m) => m.id)) }, order: { changedAt: 'ASC' } }) : [];
-    const assessments = commitmentIds.length ? await this.assessments.find({ where: { commitmentId: In(commitmentIds) }, order: { assessedAt: 'DESC' } }) : [];
-    const agencyNames = new Map((await this.agencies.findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.id, a.name]));
+    const { commitments, milestones, replannings, assessments: oldestFirst, agencies } = await this.tree.load(plan);
+    const assessments = [...oldestFirst].reverse();
+    const agencyNames = new Map([...agencies.values()].map((a) => [a.id, a.name]));
     return {
       id: plan.id,
       jurisdiction: jurisdiction.name,

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import {
+  ActionPlanEntity,
+  AgencyEntity,
+  CommitmentAssessmentEntity,
+  CommitmentEntity,
+  FollowUpCommitteeMemberEntity,
+  MilestoneEntity,
+  MilestoneReplanningEntity,
+} from '@app/persistence';
+
+/** Everything under a plan, read in a stable order (export documents and public pages both need it). */
+export interface PlanTree {
+  commitments: CommitmentEntity[];
+  milestones: MilestoneEntity[];
+  replannings: MilestoneReplanningEntity[];
+  committee: FollowUpCommitteeMemberEntity[];
+  /** Oldest first. */
+  assessments: CommitmentAssessmentEntity[];
+  agencies: Map<string, AgencyEntity>;
+}
+
+@Injectable()
+export class PlanTreeLoader {
+  constructor(
+    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
+    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
+    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    @InjectRepository(MilestoneReplanningEntity) private readonly replannings: Repository<MilestoneReplanningEntity>,
+    @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
+    @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+  ) {}
+
+  async load(plan: ActionPlanEntity): Promise<PlanTree> {
+    const commitments = await this.commitments.find({ where: { planId: plan.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const commitmentIds = commitments.map((c) => c.id);
+    const milestones = commitmentIds.length ? await this.milestones.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' } }) : [];
+    const milestoneIds = milestones.map((m) => m.id);
+    const replannings = milestoneIds.length ? await this.replannings.find({ where: { milestoneId: In(milestoneIds) }, order: { changedAt: 'ASC' } }) : [];
+    const committee = commitmentIds.length ? await this.committee.find({ where: { commitmentId: In(commitmentIds) }, order: { createdAt: 'ASC', id: 'ASC' } }) : [];
+    const assessments = commitmentIds.length ? await this.assessments.find({ where: { commitmentId: In(commitmentIds) }, order: { assessedAt: 'ASC', id: 'ASC' } }) : [];
+    const agencies = new Map((await this.agencies.findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.id, a]));
+    return { commitments, milestones, replannings, committee, assessments, agencies };
+  }
+}
