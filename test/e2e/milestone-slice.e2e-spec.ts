@@ -17,8 +17,8 @@ describe('milestone vertical slice', () => {
   });
 
   it('requests evidence by email, takes it through the signed link and moves the milestone to review', async () => {
-    const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 5, reminderIntervalSeconds: 60 }) });
-    const created = await createMilestone(system, fixture, 6, 'Participation tools evaluation framework agreed', { expectedOutput: 'Evaluation report published on the open data portal' });
+    const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 30, reminderIntervalSeconds: 60 }) });
+    const created = await createMilestone(system, fixture, 31, 'Participation tools evaluation framework agreed', { expectedOutput: 'Evaluation report published on the open data portal' });
 
     expect(created.workflow).toEqual({ workflowId: `milestone-${created.id}`, effect: 'started' });
     expect(created.status).toBe('not_started');

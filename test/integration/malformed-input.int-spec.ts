@@ -14,9 +14,19 @@
  * (no worker runs here); it shows up as a 2xx and a changed list instead.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { DEFAULT_MONITORING_POLICY } from '../../libs/domain/src';
-import { EvidenceEntity, EvidenceRequestEntity, EvidenceRequestStatus } from '../../libs/persistence/src';
+import {
+  EscalationEntity,
+  EscalationStatus,
+  EvidenceEntity,
+  EvidenceRequestEntity,
+  EvidenceRequestStatus,
+  EvidenceReviewEntity,
+  OutboxMessageEntity,
+  OutboxStatus,
+} from '../../libs/persistence/src';
 import { signUploadLink } from '../../libs/security/src';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
@@ -82,6 +92,17 @@ const CSV_AGENCY = 'Open data office'; // an agency of its own: the PATCH contro
 /** Every policy field given (a partial policy is checked on its own, at the end). */
 const fullPolicy = { ...DEFAULT_MONITORING_POLICY };
 const hex = () => randomBytes(4).toString('hex');
+/** A multipart/form-data body written out by hand, so a case can also send a broken one. */
+const BOUNDARY = 'malformed-input-boundary';
+const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
+type Part = { name: string; value: string; filename?: string; type?: string };
+const multipart = (parts: Part[], close = true) =>
+  parts
+    .map((p) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.filename ? `Content-Type: ${p.type ?? 'text/plain'}\r\n` : ''}\r\n${p.value}\r\n`)
+    .join('') + (close ? `--${BOUNDARY}--\r\n` : '');
+const evidenceFields = (fields: Record<string, string> = {}): Part[] =>
+  Object.entries({ narrative: 'The report was published.', claimedCompletion: 'complete', ...fields }).map(([name, value]) => ({ name, value }));
+const TEXT_FILE: Part = { name: 'files', value: 'indicador;valor\nformularios;42\n', filename: 'indicadores.csv', type: 'text/csv' };
 const days = (n: number) => new Date(Date.now() + n * 86_400_000);
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -94,6 +115,16 @@ describe('malformed input on writing routes', () => {
   let tokenId: string;
   let uploadToken: string;
   let evidenceRequestId: string;
+  /** A milestone with an open evidence request of its own, for evidence sent with an API token. */
+  let tokenMilestoneId: string;
+  let reviewedMilestoneId: string;
+  let tokenRequestId: string;
+  /** Evidence under review and an open escalation (rows as the workflow's activities would have written them). */
+  let reviewedEvidenceId: string;
+  let escalationId: string;
+  /** A message the SMTP server refused, for a coordinator to send again. */
+  let failedMessageId: string;
+  const failedAddress = `failed-${hex()}@test.example`;
   const marker = `mal-${hex()}`;
 
   const http = () => system.http();
@@ -104,6 +135,16 @@ describe('malformed input on writing routes', () => {
   };
   /** Jurisdictions other test files may create meanwhile have fixture-shaped slugs; ours carry the marker. */
   const foreignJurisdiction = (j: { slug: string }) => /^[a-z]+-[0-9a-f]{8}$/.test(j.slug) && !j.slug.startsWith(marker);
+
+  /** Every file under the evidence directory: nothing may be stored for a refused submission. */
+  const storedFiles = (): number => {
+    const dir = system.config.evidenceDir;
+    return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length : 0;
+  };
+  const escalationRow = async () => {
+    const { id, status, recommendation, resolution, acknowledgedAt, resolvedAt, version } = await db.getRepository(EscalationEntity).findOneByOrFail({ id: escalationId });
+    return { id, status, recommendation, resolution, acknowledgedAt, resolvedAt, version };
+  };
 
   const contacts = () => [{ name: 'Referent', email: `referent-${hex()}@test.example` }];
   /** A complete plan document (draft, so importing it starts no workflow), with every kind of nested part. */
@@ -587,6 +628,103 @@ describe('malformed input on writing routes', () => {
       ],
       snapshot: () => read(`/plans/${f.planId}/milestones`),
     },
+
+    // Review, escalations, evidence with an API token, the outbox
+    {
+      method: 'POST',
+      path: '/evidence/{evidenceId}/review',
+      control: 999,
+      params: () => ({ evidenceId: reviewedEvidenceId }),
+      uuidParams: ['evidenceId'],
+      valid: () => ({ decision: 'accept', completion: 'complete', comments: 'The inventory is published as open data.' }),
+      required: ['decision', 'completion'],
+      requiredWhenEmpty: ['decision'], // completion is required to accept only
+      strings: ['decision', 'completion', 'comments'],
+      wrongTypes: [
+        { body: { decision: 1, completion: { level: 'complete' }, comments: ['Fine'] }, fields: ['decision', 'completion', 'comments'] },
+        { body: { decision: 'return', comments: 42 }, fields: ['comments'] },
+      ],
+      customCases: [
+        { name: 'accepting without a completion level', body: () => ({ decision: 'accept' }), fields: ['completion'], status: 400 },
+        { name: 'returning without comments', body: () => ({ decision: 'return' }), fields: ['comments'], status: 400 },
+        { name: 'returning with empty comments', body: () => ({ decision: 'return', comments: '' }), fields: ['comments'], status: 400 },
+        { name: 'a decision that is neither accept nor return', body: (valid) => ({ ...valid, decision: 'approve' }), fields: ['decision'], status: 400 },
+      ],
+      snapshot: async () => ({
+        evidence: await read(`/milestones/${reviewedMilestoneId}/evidence`),
+        reviews: await db.getRepository(EvidenceReviewEntity).countBy({ evidenceId: reviewedEvidenceId }),
+        milestone: await read(`/milestones/${reviewedMilestoneId}`),
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/escalations/{escalationId}/acknowledge',
+      control: 999,
+      params: () => ({ escalationId }),
+      uuidParams: ['escalationId'],
+      admin: true, // the IMB's route: a coordinator is refused before the body is read
+      snapshot: escalationRow,
+    },
+    ...(['recommendation', 'resolve'] as const).map(
+      (action): WriteRoute => ({
+        method: 'POST',
+        path: `/escalations/{escalationId}/${action}`,
+        control: 999,
+        params: () => ({ escalationId }),
+        uuidParams: ['escalationId'],
+        admin: true,
+        valid: () => ({ text: 'Publish the indicators on the open data portal before the end of the month.' }),
+        required: ['text'],
+        strings: ['text'],
+        wrongTypes: [{ body: { text: { es: 'Publicar' } }, fields: ['text'] }],
+        customCases: [{ name: 'an empty text', body: () => ({ text: '' }), fields: ['text'], status: 400 }],
+        snapshot: escalationRow,
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/evidence',
+      control: 999,
+      params: () => ({ milestoneId: tokenMilestoneId }),
+      uuidParams: ['milestoneId'],
+      valid: () => ({ narrative: 'The report was published.', links: ['https://datos.example/report.pdf'], claimedCompletion: 'complete', isPublic: true }),
+      required: ['narrative', 'claimedCompletion'],
+      strings: ['narrative', { path: 'links.0', field: 'links' }, 'claimedCompletion'],
+      wrongTypes: [{ body: { narrative: 1, links: 'https://datos.example/report.pdf', claimedCompletion: {}, isPublic: 'yes' }, fields: ['narrative', 'links', 'claimedCompletion', 'isPublic'] }],
+      customCases: [
+        { name: 'a link that is not an http(s) URL', body: (valid) => ({ ...valid, links: ['javascript:alert(1)'] }), fields: ['links'], status: 400 },
+        { name: 'multipart: no claimedCompletion', raw: multipart(evidenceFields().filter((p) => p.name !== 'claimedCompletion')), contentType: MULTIPART, fields: ['claimedCompletion'], status: 400 },
+        { name: 'multipart: an empty narrative', raw: multipart(evidenceFields({ narrative: '' })), contentType: MULTIPART, fields: ['narrative'], status: 400 },
+        { name: 'multipart: a NUL character in the narrative', raw: multipart(evidenceFields({ narrative: 'before\u0000after' })), contentType: MULTIPART, fields: ['narrative'], status: 400 },
+        { name: 'multipart: a link that is not a URL', raw: multipart([...evidenceFields(), { name: 'links', value: 'not a url' }]), contentType: MULTIPART, fields: ['links'], status: 400 },
+        { name: 'multipart: links as a broken JSON array', raw: multipart([...evidenceFields(), { name: 'links', value: '["https://datos.example/a",' }]), contentType: MULTIPART, fields: ['links'], status: 400 },
+        { name: 'multipart: isPublic neither true nor false', raw: multipart(evidenceFields({ isPublic: 'yes' })), contentType: MULTIPART, fields: ['isPublic'], status: 400 },
+        { name: 'multipart: an unknown extra field', raw: multipart(evidenceFields({ unexpected: 'surprise' })), contentType: MULTIPART, fields: ['unexpected'], status: 400 },
+        { name: 'multipart: an HTML page as a file', raw: multipart([...evidenceFields(), { ...TEXT_FILE, value: '<!DOCTYPE html><html><body><script>alert(1)</script></body></html>', filename: 'report.pdf', type: 'application/pdf' }]), contentType: MULTIPART, fields: ['files'], status: 415 },
+        { name: 'multipart: an empty file', raw: multipart([...evidenceFields(), { ...TEXT_FILE, value: '' }]), contentType: MULTIPART, fields: ['files'], status: 400 },
+        { name: 'multipart: a file in a part not named files', raw: multipart([...evidenceFields(), { ...TEXT_FILE, name: 'attachment' }]), contentType: MULTIPART, fields: ['files'], status: 400 },
+        { name: 'multipart: six files', raw: multipart([...evidenceFields(), ...Array.from({ length: 6 }, (_, i) => ({ ...TEXT_FILE, filename: `file-${i}.csv` }))]), contentType: MULTIPART, fields: ['files'], status: 400 },
+        { name: 'multipart: a valid file but the form cut off before its end', raw: multipart([...evidenceFields(), TEXT_FILE], false).slice(0, -10), contentType: MULTIPART, status: 400 },
+        { name: 'multipart: no boundary in the Content-Type', raw: multipart(evidenceFields()), contentType: 'multipart/form-data', status: 400 },
+        { name: 'a body that is neither JSON nor a form (plain text)', raw: 'narrative=The report', contentType: 'text/plain' },
+      ],
+      snapshot: async () => ({
+        evidence: await read(`/milestones/${tokenMilestoneId}/evidence`),
+        request: (await db.getRepository(EvidenceRequestEntity).findOneByOrFail({ id: tokenRequestId })).status,
+        storedFiles: storedFiles(),
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/outbox/{messageId}/resend',
+      control: 200,
+      params: () => ({ messageId: failedMessageId }),
+      uuidParams: ['messageId'],
+      snapshot: async () => {
+        const { status, attempts, lastError, sentAt } = await db.getRepository(OutboxMessageEntity).findOneByOrFail({ id: failedMessageId });
+        return { status, attempts, lastError, sentAt, delivered: system.mail.to(failedAddress).length };
+      },
+    },
   ];
 
   const cases: Case[] = routes.flatMap((route) => {
@@ -659,6 +797,35 @@ describe('malformed input on writing routes', () => {
     evidenceRequestId = request.id;
     uploadToken = signUploadLink({ evidenceRequestId, expiresAt: days(30) }, system.config.uploadLinkSecret);
     await http().get(`/evidence-uploads/${uploadToken}`).expect(200);
+
+    // A commitment of their own, so these milestones do not change what the weights of the fixture's must cover.
+    const commitmentId = (await http().post(`/plans/${f.planId}/commitments`).set(f.coordinator).send({ title: 'Evidence and escalations', leadAgencyId: f.agencyId }).expect(201)).body.id as string;
+    const newMilestone = async (title: string) =>
+      (await http().post(`/commitments/${commitmentId}/milestones`).set(f.coordinator).send({ title, startAt: days(1).toISOString(), dueAt: days(20).toISOString(), responsibleAgencyId: f.agencyId }).expect(201)).body.id as string;
+    const requests = db.getRepository(EvidenceRequestEntity);
+    tokenMilestoneId = await newMilestone('Evidence sent with an API token');
+    tokenRequestId = (await requests.save({ milestoneId: tokenMilestoneId, cycle: 1, status: EvidenceRequestStatus.Open, dueAt: days(20), linkExpiresAt: days(30) })).id;
+    // Evidence under review, and an open escalation of the same milestone.
+    reviewedMilestoneId = await newMilestone('Evidence under review');
+    const reviewedRequest = await requests.save({ milestoneId: reviewedMilestoneId, cycle: 1, status: EvidenceRequestStatus.Fulfilled, dueAt: days(20), linkExpiresAt: days(30), fulfilledAt: new Date() });
+    reviewedEvidenceId = (
+      await db.getRepository(EvidenceEntity).save({ milestoneId: reviewedMilestoneId, evidenceRequestId: reviewedRequest.id, narrative: 'An inventory', links: [], claimedCompletion: 'complete', isPublic: false, submittedBy: 'upload-link' })
+    ).id;
+    escalationId = (await db.getRepository(EscalationEntity).save({ milestoneId: reviewedMilestoneId, cycle: 1, level: 1, reason: 'overdue', status: EscalationStatus.Open })).id;
+    failedMessageId = (
+      await db.getRepository(OutboxMessageEntity).save({
+        idempotencyKey: `test:${marker}:failed`,
+        toAddress: failedAddress,
+        subject: 'Evidence requested: inventory',
+        textBody: 'Plain text part',
+        htmlBody: '<p>HTML part</p>',
+        status: OutboxStatus.Failed,
+        attempts: 1,
+        lastError: '550 Mailbox unavailable',
+        messageId: `<${marker}@ogp-monitor>`,
+        jurisdictionId: f.jurisdictionId,
+      })
+    ).id;
   });
 
   afterAll(async () => {

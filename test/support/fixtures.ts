@@ -79,6 +79,7 @@ export function uploadTokenFrom(text: string): string {
 
 export interface CreatedMilestone {
   id: string;
+  dueAt: string;
   version: number;
   status: string;
   workflowId: string;
