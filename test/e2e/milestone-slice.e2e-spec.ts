@@ -73,8 +73,8 @@ describe('milestone vertical slice', () => {
   });
 
   it('reminds the agency and marks the milestone overdue when no evidence arrives', async () => {
-    const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 4, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 3600 }) });
-    const created = await createMilestone(system, fixture, 5, 'Datos abiertos del Plan de Acción Climática publicados');
+    const fixture = await createPlanFixture(system, { language: 'es', policy: secondsPolicy({ evidenceRequestLeadSeconds: 7, reminderIntervalSeconds: 2, maxReminders: 1, escalationGraceSeconds: 3600 }) });
+    const created = await createMilestone(system, fixture, 8, 'Datos abiertos del Plan de Acción Climática publicados');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);
 
     const request = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
