@@ -109,7 +109,7 @@ export class MilestonesController {
   @Get('milestones/:milestoneId/workflow')
   @Roles(Role.Coordinator, Role.Imb)
   @ApiOperation({ summary: "The milestone workflow's state, next timer and history (from Temporal)" })
-  @ApiOkResponse({ description: 'MilestoneState' })
+  @ApiOkResponse({ type: MilestoneStateDto })
   workflowState(@CurrentActor() actor: Actor, @UuidParam('milestoneId') id: string): Promise<MilestoneState> {
     return this.service.workflowState(actor, id);
   }

@@ -171,3 +171,37 @@ export class PlanWorkflowDto {
   @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) agencyId!: string | null;
 }
+
+export class WorkflowTimerDto {
+  @ApiProperty({ example: 'reminder' }) purpose!: string;
+  @ApiProperty() at!: string;
+}
+
+export class WorkflowHistoryEntryDto {
+  @ApiProperty() at!: string;
+  @ApiProperty({ example: 'evidence_requested' }) event!: string;
+  @ApiPropertyOptional({ type: Object }) detail?: Record<string, string | number>;
+}
+
+export class WorkflowEscalationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() level!: number;
+  @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'] }) status!: string;
+  @ApiProperty() raisedAt!: string;
+}
+
+/** The milestone workflow's own view (query `getMilestoneState`). */
+export class MilestoneStateDto {
+  @ApiProperty() milestoneId!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty({ enum: MilestoneStatus }) status!: string;
+  @ApiProperty({ description: 'Evidence request cycle (1 = first request)' }) cycle!: number;
+  @ApiProperty({ nullable: true, type: String }) openEvidenceRequestId!: string | null;
+  @ApiProperty() remindersSent!: number;
+  @ApiPropertyOptional({ nullable: true, type: String }) evidenceUnderReview?: string | null;
+  @ApiPropertyOptional() cycleDueAt?: string;
+  @ApiPropertyOptional({ type: WorkflowEscalationDto, nullable: true }) escalation?: WorkflowEscalationDto | null;
+  @ApiProperty({ type: WorkflowTimerDto, nullable: true }) nextTimer!: WorkflowTimerDto | null;
+  @ApiProperty({ type: [WorkflowHistoryEntryDto] }) history!: WorkflowHistoryEntryDto[];
+  @ApiProperty({ type: [String] }) appliedReplannings!: string[];
+}
