@@ -12,6 +12,7 @@ import {
   CreateMilestoneDto,
   ListMilestonesQueryDto,
   MilestoneDto,
+  MilestoneStateDto,
   PlanWorkflowDto,
   PlanWorkflowsQueryDto,
   MilestoneWriteResultDto,
