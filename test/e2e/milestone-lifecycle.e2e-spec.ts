@@ -40,6 +40,9 @@ describe('milestone lifecycle', () => {
     const resubmitted = await system.http().post(`/evidence-uploads/${secondToken}`).send({ narrative: 'Published at datos.example/inventario', links: ['https://datos.example/inventario'], claimedCompletion: 'complete' }).expect(201);
     await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept' }).expect(400);
     await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
+    // A retried call gets the same answer; a different decision on decided evidence is refused.
+    await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
+    await system.http().post(`/evidence/${resubmitted.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'limited' }).expect(409);
 
     const state = await system.temporal.workflow.getHandle(milestone.workflowId).result();
     expect(state.status).toBe('completed');
@@ -100,5 +103,19 @@ describe('milestone lifecycle', () => {
     const state = await system.temporal.workflow.getHandle(milestone.workflowId).query<{ history: { event: string }[] }>('getMilestoneState');
     expect(state.history.map((h) => h.event)).toEqual(['opened', 'evidence_requested', 'overdue', 'escalated', 'escalated', 'escalation_acknowledged', 'escalation_recommended', 'escalation_resolved']);
     await system.temporal.workflow.getHandle(milestone.workflowId).terminate('test finished');
+  });
+
+  it('closes the open escalation when the milestone is cancelled', async () => {
+    const fixture = await createPlanFixture(system, { policy: secondsPolicy({ evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 600, maxReminders: 0, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 3600 }) });
+    const milestone = await createMilestone(system, fixture, 2, 'Cancelled while escalated');
+    const handle = system.temporal.workflow.getHandle(milestone.workflowId);
+    const escalated = await eventually(() => handle.query<{ escalation: { id: string } | null }>('getMilestoneState'), (s) => s.escalation !== null && s.escalation !== undefined);
+    const current = await system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator).expect(200);
+    await system.http().post(`/milestones/${milestone.id}/cancel`).set(fixture.coordinator).set('If-Match', current.headers.etag).send({ reason: 'Dropped by the Dialogue Board' }).expect(200);
+    await handle.result();
+    const escalations = await system.http().get('/escalations').set(fixture.coordinator).expect(200);
+    expect(escalations.body.items.find((e: { id: string }) => e.id === escalated.escalation!.id)).toMatchObject({ status: 'resolved', resolution: 'The milestone was cancelled' });
+    const imb = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/tokens`).set(fixture.coordinator).send({ role: 'imb', label: 'PoliLab UNR' }).expect(201);
+    await system.http().post(`/escalations/${escalated.escalation!.id}/acknowledge`).set({ Authorization: `Bearer ${imb.body.token}` }).expect(409);
   });
 });

@@ -12,11 +12,14 @@
  * Writes use fresh targets (created by the admin before the call) and valid bodies with a current
  * If-Match, so each status reflects authorisation only. A worker runs, so replanning, cancelling and
  * the workflow state answer for real, and evidence upload links come from real evidence requests.
+ * Targets that take a workflow time to reach (an open escalation, evidence under review, a milestone
+ * with an open request, an email the SMTP server refused) are made in advance, one per cell, so
+ * every cell acts on a target in the state its route needs.
  * The OpenAPI document is checked against the table, so a new route without a matrix row fails.
  */
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { createPlanFixture, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const CALLERS = ['admin', 'coordinator-A', 'agency-own-A', 'agency-other-A', 'imb-A', 'coordinator-B', 'public', 'revoked-token', 'unknown-token'] as const;
@@ -62,6 +65,17 @@ describe('authorization matrix', () => {
   /** Upload links of real evidence requests: one to read, one per caller to submit through. */
   let readLink: string;
   const submitLinks = {} as Record<Caller, string>;
+  /** Per cell: open escalations (one for each IMB action), evidence under review, milestones with an open request, failed emails. */
+  const escalationActions = ['acknowledge', 'recommendation', 'resolve'] as const;
+  const escalations = Object.fromEntries(escalationActions.map((action) => [action, {} as Record<Caller, string>])) as Record<(typeof escalationActions)[number], Record<Caller, string>>;
+  const evidenceUnderReview = {} as Record<Caller, string>;
+  const milestonesAwaitingEvidence = {} as Record<Caller, string>;
+  const failedMessages = {} as Record<Caller, string>;
+  /** Evidence with a file, of a milestone of the own agency, to read. */
+  const readEvidence = { milestoneId: '', evidenceId: '', fileId: '' };
+  const EVIDENCE_FILE = 'indicador;valor\nformularios digitalizados;42\n';
+  /** An agency of A whose address the SMTP server refuses, so its evidence requests fail. */
+  const unreachableEmail = `unreachable-${suffix()}@test.example`;
 
   const http = () => system.http();
   const admin = () => ({ Authorization: system.adminAuth.Authorization });
@@ -350,6 +364,13 @@ describe('authorization matrix', () => {
     },
     { method: 'GET', path: '/milestones/{milestoneId}/replanning', statuses: [200, 200, 200, 404, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/replanning` }) },
     { method: 'GET', path: '/milestones/{milestoneId}/workflow', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/workflow` }) },
+    {
+      method: 'GET',
+      path: '/plans/{planId}/workflows',
+      statuses: [200, 200, 403, 403, 200, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/workflows` }),
+      check: (_caller, response) => expect((response.body as { workflowId: string }[]).map((w) => w.workflowId)).toContain(`milestone-${milestoneId}`),
+    },
 
     // Public data: anyone, but a revoked token is refused like any unknown credential
     { method: 'GET', path: '/public/jurisdictions', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: '/public/jurisdictions' }), check: noPersonalData },
@@ -373,7 +394,178 @@ describe('authorization matrix', () => {
       statuses: [201, 201, 201, 201, 201, 201, 201, 401],
       call: async (caller) => ({ url: `/evidence-uploads/${submitLinks[caller]}`, body: { narrative: 'The report was published.', links: ['https://datos.example/report.pdf'], claimedCompletion: 'complete' } }),
     },
+
+    // Evidence with an API token: an agency answers for its own milestones; coordinators and the IMB read
+    {
+      method: 'POST',
+      path: '/milestones/{milestoneId}/evidence',
+      statuses: [201, 201, 201, 404, 403, 404, 401, 401],
+      call: async (caller) => ({ url: `/milestones/${milestonesAwaitingEvidence[caller]}/evidence`, body: { narrative: 'The report was published.', links: ['https://datos.example/report.pdf'], claimedCompletion: 'complete' } }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ milestoneStatus: 'under_review', files: [] }),
+    },
+    {
+      method: 'GET',
+      path: '/milestones/{milestoneId}/evidence',
+      statuses: [200, 200, 200, 404, 200, 404, 401, 401],
+      call: async () => ({ url: `/milestones/${readEvidence.milestoneId}/evidence` }),
+      check: (_caller, response) => {
+        expect(items(response).map((e) => e.id)).toEqual([readEvidence.evidenceId]);
+        expect(items(response)[0].files.map((file: { id: string }) => file.id)).toEqual([readEvidence.fileId]);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/evidence/{evidenceId}/files/{fileId}',
+      statuses: [200, 200, 200, 404, 200, 404, 401, 401],
+      call: async () => ({ url: `/evidence/${readEvidence.evidenceId}/files/${readEvidence.fileId}` }),
+      check: (_caller, response) => {
+        expect(response.text).toBe(EVIDENCE_FILE);
+        expect(response.headers['content-disposition']).toMatch(/^attachment/);
+      },
+    },
+
+    // Review and escalations: the follow-up committee (coordinators) reviews; the IMB acts on escalations
+    {
+      method: 'POST',
+      path: '/evidence/{evidenceId}/review',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async (caller) => ({ url: `/evidence/${evidenceUnderReview[caller]}/review`, body: { decision: 'accept', completion: 'complete', comments: 'Published as open data.' } }),
+      check: (caller, response) => expect(response.body).toEqual({ evidenceId: evidenceUnderReview[caller], milestoneId: expect.any(String), milestoneStatus: 'completed' }),
+    },
+    {
+      method: 'GET',
+      path: '/escalations',
+      statuses: [200, 200, 403, 403, 200, 200, 401, 401],
+      // Filtered by A's plan: B's coordinator must get none of it, not an error.
+      call: async () => ({ url: `/escalations?planId=${a.planId}&limit=200` }),
+      check: (caller, response) => {
+        const ids = items(response).map((e) => e.id);
+        if (caller === 'coordinator-B') expect(response.body).toMatchObject({ items: [], total: 0 });
+        else expect(ids).toEqual(expect.arrayContaining(escalationActions.flatMap((action) => Object.values(escalations[action]))));
+      },
+    },
+    ...escalationActions.map(
+      (action): Row => ({
+        method: 'POST',
+        path: `/escalations/{escalationId}/${action}`,
+        // The IMB's alone (and the admin's): a coordinator, even A's, is refused by role, so B's never reaches the row (403, not 404).
+        statuses: [200, 403, 403, 403, 200, 403, 401, 401],
+        call: async (caller) => ({
+          url: `/escalations/${escalations[action][caller]}/${action}`,
+          body: action === 'acknowledge' ? undefined : { text: action === 'resolve' ? 'The Secretariat committed to a new date.' : 'Publish the indicators before the end of the month.' },
+        }),
+        check: (caller, response) => {
+          expect(response.body.id).toBe(escalations[action][caller]);
+          if (action === 'acknowledge') expect(response.body).toMatchObject({ status: 'acknowledged', acknowledgedAt: expect.any(String) });
+          if (action === 'recommendation') expect(response.body).toMatchObject({ status: 'open', recommendation: 'Publish the indicators before the end of the month.' });
+          if (action === 'resolve') expect(response.body).toMatchObject({ status: 'resolved', resolution: 'The Secretariat committed to a new date.' });
+        },
+      }),
+    ),
+
+    // The outbox: what was emailed in a jurisdiction, for its coordinators
+    {
+      method: 'GET',
+      path: '/jurisdictions/{jurisdictionId}/outbox',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/jurisdictions/${a.jurisdictionId}/outbox?status=failed&limit=200` }),
+      check: (_caller, response) => {
+        expect(items(response).length).toBeGreaterThan(0);
+        expect(items(response).every((m) => m.status === 'failed' && m.to === unreachableEmail)).toBe(true);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/outbox/{messageId}/resend',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      // The address is accepted again by now, so the message goes out.
+      call: async (caller) => ({ url: `/outbox/${failedMessages[caller]}/resend` }),
+      check: (caller, response) => expect(response.body).toMatchObject({ id: failedMessages[caller], status: 'sent', to: unreachableEmail }),
+    },
   ];
+
+  /**
+   * The targets workflows take some seconds to reach, one per cell: open escalations (overdue
+   * milestones of a commitment whose policy escalates a second after the due date), evidence under
+   * review (submitted through the link of the request email), milestones with an open request,
+   * evidence with a file to read, and emails the SMTP server refused (the failed ones a coordinator
+   * sends again; the address is accepted again once they are recorded).
+   */
+  async function prepareWorkflowTargets(): Promise<void> {
+    // Quiet: the request goes out at once (the lead time exceeds the due date), then nothing happens within the test.
+    const quiet = (await adminPost(`/plans/${a.planId}/commitments`, { ...commitmentBody(), policy: secondsPolicy({ evidenceRequestLeadSeconds: 600, reminderIntervalSeconds: 600, maxReminders: 0, escalationGraceSeconds: 600, secondLevelEscalationSeconds: 600 }) })).id as string;
+    // Escalating: requested at once, due in 2 s, no reminders, escalated to the IMB 1 s after; the level-1 escalation stays the open one.
+    const escalating = (await adminPost(`/plans/${a.planId}/commitments`, { ...commitmentBody(), policy: secondsPolicy({ evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 600, maxReminders: 0, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 600 }) })).id as string;
+    system.mail.rejectRecipients.add(unreachableEmail);
+    const unreachableAgency = (await adminPost(`/jurisdictions/${a.jurisdictionId}/agencies`, { name: `Unreachable agency ${suffix()}`, contacts: [{ email: unreachableEmail }], language: 'es' })).id as string;
+
+    const milestone = async (commitmentId: string, title: string, dueInSeconds: number, agencyId = a.agencyId) => {
+      const now = Date.now();
+      const body = { title, startAt: new Date(now).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), responsibleAgencyId: agencyId };
+      return (await adminPost(`/commitments/${commitmentId}/milestones`, body)) as { id: string; workflowId: string };
+    };
+    // The request is stored before its email goes out.
+    const requestMail = (title: string) => system.mail.waitFor((m) => (m.parsed.subject ?? '').endsWith(title), 30_000);
+    const linkOf = async (title: string) => uploadTokenFrom((await requestMail(title)).parsed.text!);
+    const expectCreated = (what: string, response: Response) => {
+      if (response.status !== 201) throw new Error(`Setup: ${what} answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return response.body as Record<string, any>;
+    };
+
+    await Promise.all([
+      // Act only once the workflow holds the escalation as its open one (its activity has returned).
+      ...escalationActions.flatMap((action) =>
+        CALLERS.map(async (caller) => {
+          const { workflowId } = await milestone(escalating, `Overdue, to ${action} as ${caller} ${suffix()}`, 2);
+          const state = await eventually(
+            () => system.temporal.workflow.getHandle(workflowId).query<{ escalation?: { id: string; status: string } | null }>('getMilestoneState'),
+            (s) => s.escalation?.status === 'open',
+            30_000,
+          );
+          if (!state.escalation) throw new Error(`Setup: the milestone to ${action} as ${caller} was not escalated`);
+          escalations[action][caller] = state.escalation.id;
+        }),
+      ),
+      ...CALLERS.map(async (caller) => {
+        const title = `Under review, for ${caller} ${suffix()}`;
+        await milestone(quiet, title, 300);
+        const receipt = expectCreated('evidence', await http().post(`/evidence-uploads/${await linkOf(title)}`).send({ narrative: 'The inventory was published.', claimedCompletion: 'substantial' }));
+        evidenceUnderReview[caller] = receipt.evidenceId;
+      }),
+      ...CALLERS.map(async (caller) => {
+        const title = `Awaiting evidence from ${caller} ${suffix()}`;
+        const { id } = await milestone(quiet, title, 300);
+        await requestMail(title);
+        milestonesAwaitingEvidence[caller] = id;
+      }),
+      (async () => {
+        const title = `Evidence to read ${suffix()}`;
+        readEvidence.milestoneId = (await milestone(quiet, title, 300)).id;
+        const receipt = expectCreated(
+          'evidence with a file',
+          await http().post(`/evidence-uploads/${await linkOf(title)}`).field('narrative', 'The indicators, as a spreadsheet.').field('claimedCompletion', 'complete').attach('files', Buffer.from(EVIDENCE_FILE), 'indicadores.csv'),
+        );
+        readEvidence.evidenceId = receipt.evidenceId;
+        readEvidence.fileId = receipt.files[0].id;
+      })(),
+      (async () => {
+        const titles = CALLERS.map((caller) => `Unreachable, to resend as ${caller} ${suffix()}`);
+        await Promise.all(titles.map((title) => milestone(quiet, title, 300, unreachableAgency)));
+        const messageFor = (response: Response, title: string) => items(response).find((m) => (m.subject as string).endsWith(title));
+        const failed = await eventually(
+          () => http().get(`/jurisdictions/${a.jurisdictionId}/outbox?status=failed&limit=200`).set(admin()),
+          (response) => titles.every((title) => messageFor(response, title)),
+          30_000,
+        );
+        CALLERS.forEach((caller, i) => {
+          const message = messageFor(failed, titles[i]);
+          if (!message) throw new Error(`Setup: no failed email for ${titles[i]}`);
+          failedMessages[caller] = message.id;
+        });
+        system.mail.rejectRecipients.delete(unreachableEmail);
+      })(),
+    ]);
+  }
 
   beforeAll(async () => {
     system = await startTestSystem();
@@ -401,6 +593,9 @@ describe('authorization matrix', () => {
       'revoked-token': bearer(revoked.token),
       'unknown-token': bearer(`ogp_${randomBytes(32).toString('base64url')}`),
     });
+    // Started now, awaited last: the workflows run while the rest is set up.
+    const targetsReady = prepareWorkflowTargets();
+    targetsReady.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
 
     // The target milestone, with public history: a replanning and both assessments.
     milestoneId = await freshMilestone();
@@ -420,7 +615,8 @@ describe('authorization matrix', () => {
     const links = await Promise.all(titles.map(async (title) => uploadTokenFrom((await system.mail.waitFor((m) => (m.parsed.subject ?? '').endsWith(title), 30_000)).parsed.text!)));
     readLink = links[0];
     CALLERS.forEach((caller, i) => (submitLinks[caller] = links[i + 1]));
-  }, 60_000);
+    await targetsReady;
+  }, 90_000);
 
   afterAll(async () => {
     await system?.close();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -29,6 +30,10 @@ import {
 import { TEMPORAL_CLIENT } from './temporal-client.module';
 
 const UPDATE_DEADLINE_MS = 15_000;
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
 
 export interface WorkflowStartResult {
   workflowId: string;
@@ -96,7 +101,10 @@ export class MilestoneWorkflows {
   /** The follow-up committee's decision on the evidence under review; once per evidence. */
   async reviewEvidence(milestoneId: string, input: ReviewEvidenceInput): Promise<MilestoneUpdateResult> {
     return this.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      this.client.workflow.getHandle(milestoneWorkflowId(milestoneId)).executeUpdate(reviewEvidenceUpdate, { args: [input], updateId: `review-${input.evidenceId}` }),
+      this.client.workflow
+        .getHandle(milestoneWorkflowId(milestoneId))
+        // The id names the decision: a retried call gets the same answer, a different decision is validated (and refused).
+        .executeUpdate(reviewEvidenceUpdate, { args: [input], updateId: `review-${input.evidenceId}-${input.decision}-${input.completion ?? ''}-${hash(input.comments ?? '')}` }),
     );
   }
 

@@ -309,6 +309,11 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     }
   }
 
+  if (cancelled && state.escalation && state.escalation.status !== 'resolved' && patched('close-escalation-on-cancel')) {
+    // Nobody could act on it any more: the IMB sees it closed, with the reason.
+    await activities.updateEscalation({ action: 'resolve', escalationId: state.escalation.id, by: 'system', text: 'The milestone was cancelled' });
+    state.escalation.status = 'resolved';
+  }
   await condition(allHandlersFinished);
   publish();
   return state;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
 import { CommitmentEntity, EscalationEntity, EvidenceEntity } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
@@ -67,6 +67,9 @@ export class ReviewService {
       return await send();
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw new ProblemException(409, 'Conflict', error.cause?.message ?? error.message);
+      if (error instanceof WorkflowNotFoundError || /already completed/i.test(String((error as Error).message))) {
+        throw new ProblemException(409, 'Conflict', "The milestone's workflow has ended (the milestone is completed, cancelled or its plan closed): there is nothing to decide.");
+      }
       throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not take the decision; nothing was recorded. Try again. (${String((error as Error).message ?? error)})`);
     }
   }
