@@ -10,7 +10,8 @@
  * Last, controls: the valid request each route's cases vary is accepted, so every refusal above is
  * due to its malformation (and not to a body that was invalid to start with). Routes the milestone's
  * workflow decides (review, escalations, evidence with a token) have no workflow here: their valid
- * request passes the checks of the input and ends at the workflow engine (503).
+ * request passes the checks of the input and ends at the workflow engine (409 for review and
+ * escalations: nothing to decide; 503 for evidence with a token).
  *
  * The fixture's plan is a draft, so a request that wrongly got through would not wait on a workflow
  * (no worker runs here); it shows up as a 2xx and a changed list instead (or, on the routes the
@@ -97,6 +98,11 @@ const HUGE = 'x'.repeat(100_000);
  * nothing recorded; not in a 4xx about the input.
  */
 const WORKFLOW_UNREACHABLE = 503;
+/**
+ * The control of review and escalation routes: the valid request gets past every check of the input;
+ * the draft milestone has no workflow, so there is nothing to decide: 409, nothing recorded.
+ */
+const NO_WORKFLOW_TO_DECIDE = 409;
 const CSV_COMMITMENT = 'CSV1';
 const CSV_HEADER = 'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion';
 const CSV_AGENCY = 'Open data office'; // an agency of its own: the PATCH control renames the fixture's
@@ -644,7 +650,7 @@ describe('malformed input on writing routes', () => {
     {
       method: 'POST',
       path: '/evidence/{evidenceId}/review',
-      control: WORKFLOW_UNREACHABLE,
+      control: NO_WORKFLOW_TO_DECIDE,
       params: () => ({ evidenceId: reviewedEvidenceId }),
       uuidParams: ['evidenceId'],
       valid: () => ({ decision: 'accept', completion: 'complete', comments: 'The inventory is published as open data.' }),
@@ -670,7 +676,7 @@ describe('malformed input on writing routes', () => {
     {
       method: 'POST',
       path: '/escalations/{escalationId}/acknowledge',
-      control: WORKFLOW_UNREACHABLE,
+      control: NO_WORKFLOW_TO_DECIDE,
       params: () => ({ escalationId }),
       uuidParams: ['escalationId'],
       admin: true, // the IMB's route: a coordinator is refused before the body is read
@@ -680,7 +686,7 @@ describe('malformed input on writing routes', () => {
       (action): WriteRoute => ({
         method: 'POST',
         path: `/escalations/{escalationId}/${action}`,
-        control: WORKFLOW_UNREACHABLE,
+        control: NO_WORKFLOW_TO_DECIDE,
         params: () => ({ escalationId }),
         uuidParams: ['escalationId'],
         admin: true,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer } from 'file-type/core';
 
 /** A file as multer's memory storage hands it over. */
 export interface UploadedEvidenceFile {
@@ -40,7 +40,8 @@ export const ACCEPTED_TYPES_TEXT = 'PDF, PNG, JPEG, ODT, DOCX, XLSX, CSV or plai
  * browsers would render. The claimed name only tells CSV from other plain text.
  */
 export async function detectEvidenceMediaType(bytes: Buffer, originalName: string): Promise<string | null> {
-  const detected = await fileTypeFromBuffer(bytes);
+  // A Uint8Array of this realm: file-type checks `instanceof Uint8Array`, which a Buffer made elsewhere (a test sandbox) fails.
+  const detected = await fileTypeFromBuffer(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   if (detected) return BINARY_TYPES[detected.ext] ?? null;
   if (!isPlainText(bytes)) return null;
   return /\.csv$/i.test(originalName) ? 'text/csv' : 'text/plain';
