@@ -94,6 +94,12 @@ describe('milestone lifecycle', () => {
     const resolved = await system.http().post(`/escalations/${escalation.id}/resolve`).set(imbAuth).send({ text: 'La Secretaría se comprometió a una nueva fecha.' }).expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'La Secretaría se comprometió a una nueva fecha.' });
 
+    const audit = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: escalation.id }).set(imbAuth).expect(200);
+    expect(audit.body.items.map((e: { action: string; actorRole: string; actor: string }) => [e.action, e.actorRole, e.actor])).toEqual([
+      ['escalation.resolve', 'imb', 'PoliLab UNR'],
+      ['escalation.recommend', 'imb', 'PoliLab UNR'],
+      ['escalation.acknowledge', 'imb', 'PoliLab UNR'],
+    ]);
     const all = await system.http().get('/escalations').set(fixture.coordinator).expect(200);
     const mine = all.body.items.filter((e: { milestoneId: string }) => e.milestoneId === milestone.id);
     expect(mine.map((e: { level: number; status: string }) => [e.level, e.status]).sort()).toEqual([

@@ -100,8 +100,10 @@ export const reviewEvidenceUpdate = defineUpdate<MilestoneUpdateResult, [ReviewE
 
 export interface EscalationActionInput {
   escalationId: string;
-  /** Who acts: the IMB token's label. */
+  /** Who acts: the token's label. */
   by: string;
+  /** The acting role (imb, or admin); recorded in the audit trail. Absent in early runs: imb. */
+  role?: string;
   /** The recommendation or the resolution. */
   text?: string;
 }

@@ -58,7 +58,7 @@ export class ReviewService {
     await this.scope.milestone(actor, escalation.milestoneId).catch(() => {
       throw notFound('escalation', escalationId);
     });
-    await this.deliver(() => this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, text }));
+    await this.deliver(() => this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, role: actor.role, text }));
     return mapEscalation(await this.escalations.findOneByOrFail({ id: escalationId }));
   }
 

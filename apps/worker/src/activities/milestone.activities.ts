@@ -191,7 +191,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       const after = await manager.findOneByOrFail(EscalationEntity, { id: input.escalationId });
       const milestone = await manager.findOneByOrFail(MilestoneEntity, { id: before.milestoneId });
       const plan = await this.planOf(milestone);
-      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor: input.by === 'system' ? SYSTEM : { label: input.by, role: 'imb' }, action: `escalation.${input.action}`, entityType: 'escalation', entityId: before.id, before, after });
+      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor: input.by === 'system' ? SYSTEM : { label: input.by, role: input.role ?? 'imb' }, action: `escalation.${input.action}`, entityType: 'escalation', entityId: before.id, before, after });
     });
   }
 
