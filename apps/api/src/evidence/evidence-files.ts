@@ -41,7 +41,7 @@ export const ACCEPTED_TYPES_TEXT = 'PDF, PNG, JPEG, ODT, DOCX, XLSX, CSV or plai
  */
 export async function detectEvidenceMediaType(bytes: Buffer, originalName: string): Promise<string | null> {
   // A Uint8Array of this realm: file-type checks `instanceof Uint8Array`, which a Buffer made elsewhere (a test sandbox) fails.
-  const detected = await fileTypeFromBuffer(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const detected = await fileTypeFromBuffer(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(() => undefined); // unreadable: not a type we accept
   if (detected) return BINARY_TYPES[detected.ext] ?? null;
   if (!isPlainText(bytes)) return null;
   return /\.csv$/i.test(originalName) ? 'text/csv' : 'text/plain';
