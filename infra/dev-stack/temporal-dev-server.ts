@@ -16,6 +16,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number;
   /** SQLite file that keeps workflows across restarts; omit for an in-memory server (tests). */
   dbFilename?: string;
+  /** Dynamic config values (`KEY=VALUE`), e.g. a low continue-as-new threshold for a test. */
+  dynamicConfig?: string[];
   log: (message: string) => void;
 }
 
@@ -36,6 +38,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
         dbFilename: options.dbFilename,
         log: { format: 'json', level: 'error' },
         searchAttributes: MILESTONE_SEARCH_ATTRIBUTES,
+        extraArgs: (options.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),
       },
     });
   } catch (error) {

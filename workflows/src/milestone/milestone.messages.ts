@@ -17,6 +17,23 @@ export interface MilestoneWorkflowInput {
   startAt: string;
   dueAt: string;
   policy: MonitoringPolicy;
+  /** Set when a run continues as new: where the previous run stood (plain JSON). */
+  resume?: MilestoneResumeState;
+}
+
+/** What a run carries into the next when its history grows long (continue-as-new), while it waits for evidence. */
+export interface MilestoneResumeState {
+  status: MilestoneStatus;
+  cycle: number;
+  evidenceRequestId: string;
+  remindersSent: number;
+  lastSentAt: string;
+  cycleDueAt: string | null;
+  resubmissionDueAt: string | null;
+  returns: number;
+  escalation: MilestoneState['escalation'];
+  appliedReplannings: string[];
+  history: MilestoneHistoryEntry[];
 }
 
 export interface SubmitEvidenceInput {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { MilestoneStatus, milestoneTimeline, nextReminderAt } from '../../../libs/domain/src';
 import {
   acknowledgeEscalationUpdate,
@@ -68,13 +68,17 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     state.evidenceUnderReview = null;
     state.escalation = null;
   }
+  const resume = input.resume;
+  if (resume) {
+    Object.assign(state, { status: resume.status, cycle: resume.cycle - 1, remindersSent: resume.remindersSent, escalation: resume.escalation, appliedReplannings: resume.appliedReplannings, history: resume.history });
+  }
   let evidence: SubmitEvidenceInput | null = null;
   let review: ReviewEvidenceInput | null = null;
   let cancelled = false;
   /** Set by a replanning; the current wait ends and the timers are computed again. */
   let rearm = false;
   /** Deadline of a resubmission cycle (cycle 2 onwards). */
-  let resubmissionDueAt: Date | null = null;
+  let resubmissionDueAt: Date | null = resume?.resubmissionDueAt ? new Date(resume.resubmissionDueAt) : null;
   const timeline = () => milestoneTimeline(startAt, new Date(state.dueAt), policy);
   const cycleDueAt = () => (resubmissionDueAt && resubmissionDueAt > timeline().dueAt ? resubmissionDueAt : timeline().dueAt);
   const record = (event: string, detail?: Record<string, string | number>) => state.history.push({ at: new Date().toISOString(), event, detail });
@@ -190,45 +194,83 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     record('escalated', { level, reason, escalationId });
   };
 
-  if (Date.now() < startAt.getTime()) {
-    record('waiting_for_start');
-    await waitUntil('start', startAt, () => cancelled);
-  }
-  if (!cancelled) {
-    await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Open, onlyFrom: [MilestoneStatus.NotStarted] });
-    if (!cancelled) state.status = MilestoneStatus.Open; // a cancel signal may have come during the activity
-    record('opened');
-    publish();
-  }
+  if (!resume) {
+    if (Date.now() < startAt.getTime()) {
+      record('waiting_for_start');
+      await waitUntil('start', startAt, () => cancelled);
+    }
+    if (!cancelled) {
+      await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Open, onlyFrom: [MilestoneStatus.NotStarted] });
+      if (!cancelled) state.status = MilestoneStatus.Open; // a cancel signal may have come during the activity
+      record('opened');
+      publish();
+    }
 
-  while (!cancelled && (await waitUntil('evidence_request', timeline().evidenceRequestAt, interrupted))) {
-    rearm = false; // replanned before the request went out: wait for the new request time
+    while (!cancelled && (await waitUntil('evidence_request', timeline().evidenceRequestAt, interrupted))) {
+      rearm = false; // replanned before the request went out: wait for the new request time
+    }
   }
 
   let returnedComments: string | undefined;
-  let returns = 0;
+  let returns = resume?.returns ?? 0;
+  let resuming = resume;
   while (!cancelled) {
     // One request cycle: ask, remind, go overdue, escalate; until evidence arrives or the milestone is cancelled.
     state.cycle += 1;
-    const { evidenceRequestId } = await activities.openEvidenceRequest(
-      state.cycle === 1 ? { milestoneId, cycle: state.cycle } : { milestoneId, cycle: state.cycle, dueAt: cycleDueAt().toISOString() },
-    );
-    await activities.setMilestoneStatus({
-      milestoneId,
-      status: MilestoneStatus.EvidenceRequested,
-      onlyFrom: state.cycle === 1 ? [MilestoneStatus.Open] : [MilestoneStatus.UnderReview],
-    });
-    if (cancelled) break;
-    state.status = MilestoneStatus.EvidenceRequested;
-    state.openEvidenceRequestId = evidenceRequestId;
-    if (lifecycleV2) state.cycleDueAt = cycleDueAt().toISOString();
-    await mail.sendEvidenceRequestEmail(returnedComments ? { evidenceRequestId, reminderNumber: 0, returnedComments } : { evidenceRequestId, reminderNumber: 0 });
-    record('evidence_requested', { cycle: state.cycle });
-    publish();
-    let lastSentAt = new Date();
+    let evidenceRequestId: string;
+    let lastSentAt: Date;
+    if (resuming) {
+      // Continued as new in the middle of this cycle: the request and its email exist already.
+      evidenceRequestId = resuming.evidenceRequestId;
+      lastSentAt = new Date(resuming.lastSentAt);
+      state.openEvidenceRequestId = evidenceRequestId;
+      state.cycleDueAt = resuming.cycleDueAt ?? undefined;
+      resuming = undefined;
+    } else {
+      ({ evidenceRequestId } = await activities.openEvidenceRequest(
+        state.cycle === 1 ? { milestoneId, cycle: state.cycle } : { milestoneId, cycle: state.cycle, dueAt: cycleDueAt().toISOString() },
+      ));
+      await activities.setMilestoneStatus({
+        milestoneId,
+        status: MilestoneStatus.EvidenceRequested,
+        onlyFrom: state.cycle === 1 ? [MilestoneStatus.Open] : [MilestoneStatus.UnderReview],
+      });
+      if (cancelled) break;
+      state.status = MilestoneStatus.EvidenceRequested;
+      state.openEvidenceRequestId = evidenceRequestId;
+      if (lifecycleV2) state.cycleDueAt = cycleDueAt().toISOString();
+      await mail.sendEvidenceRequestEmail(returnedComments ? { evidenceRequestId, reminderNumber: 0, returnedComments } : { evidenceRequestId, reminderNumber: 0 });
+      record('evidence_requested', { cycle: state.cycle });
+      publish();
+      lastSentAt = new Date();
+    }
 
     while (!finished()) {
       publish(); // a replanning or the status may have changed while waiting
+      if (lifecycleV2 && !rearm && workflowInfo().continueAsNewSuggested && patched('continue-as-new')) {
+        // A long wait (many reminders, escalations, replannings) is carried on by a fresh run with a short history.
+        await condition(allHandlersFinished);
+        if (!finished()) {
+          record('continued_as_new');
+          await continueAsNew<typeof milestoneWorkflow>({
+            ...input,
+            dueAt: state.dueAt,
+            resume: {
+              status: state.status,
+              cycle: state.cycle,
+              evidenceRequestId,
+              remindersSent: state.remindersSent,
+              lastSentAt: lastSentAt.toISOString(),
+              cycleDueAt: state.cycleDueAt ?? null,
+              resubmissionDueAt: resubmissionDueAt?.toISOString() ?? null,
+              returns,
+              escalation: state.escalation ?? null,
+              appliedReplannings: state.appliedReplannings,
+              history: state.history.slice(-50),
+            },
+          });
+        }
+      }
       if (rearm) {
         rearm = false;
         if (state.status === MilestoneStatus.Overdue && Date.now() < cycleDueAt().getTime()) {

@@ -1,0 +1,93 @@
+/**
+ * A milestone that waits a long time (here: many reminders) continues as new before its history
+ * grows large, and carries on where it stood. Uses its own dev server whose continue-as-new
+ * suggestion comes after 40 events instead of thousands.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
+import { startTemporalDevServer, TemporalDevServer } from '../../infra/dev-stack/temporal-dev-server';
+import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
+import { getMilestoneStateQuery, MilestoneActivities, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { milestoneWorkflow } from '../../workflows/src';
+
+describe('milestoneWorkflow continue-as-new', () => {
+  let server: TemporalDevServer;
+  let connection: Connection;
+  let nativeConnection: NativeConnection;
+
+  beforeAll(async () => {
+    server = await startTemporalDevServer({ log: () => undefined, dynamicConfig: ['limit.historyCount.suggestContinueAsNew=40'] });
+    connection = await Connection.connect({ address: server.address });
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await nativeConnection?.close();
+    await server?.stop();
+  });
+
+  it('continues as new while reminding, keeps its cycle, reminders and request, and still takes the evidence', async () => {
+    const emails: number[] = [];
+    const activities: MilestoneActivities = {
+      setMilestoneStatus: async () => true,
+      openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
+      sendEvidenceRequestEmail: async (input) => {
+        emails.push(input.reminderNumber);
+        return 'sent';
+      },
+      recordEvidenceReceived: async () => undefined,
+      recordReview: async () => undefined,
+      raiseEscalation: async (input) => ({ escalationId: `escalation-${input.level}` }),
+      updateEscalation: async () => undefined,
+    };
+    const taskQueue = `can-${randomUUID()}`;
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const client = new Client({ connection });
+    const milestoneId = randomUUID();
+    const now = Date.now();
+    const input = {
+      milestoneId,
+      startAt: new Date(now).toISOString(),
+      dueAt: new Date(now + 3600_000).toISOString(),
+      policy: resolvePolicy({ evidenceRequestLeadSeconds: 3600, reminderIntervalSeconds: 1, maxReminders: 40, escalationGraceSeconds: 3600 }),
+    };
+
+    await worker.runUntil(async () => {
+      const first = await client.workflow.start(milestoneWorkflow, { workflowId: milestoneWorkflowId(milestoneId), taskQueue, args: [input] });
+      const handle = client.workflow.getHandle(first.workflowId); // follows the latest run
+      const state = await waitFor(async () => {
+        const description = await handle.describe();
+        if (description.runId === first.firstExecutionRunId) return null;
+        const s = await handle.query(getMilestoneStateQuery);
+        return s.remindersSent > 0 ? s : null;
+      }, 30_000);
+      expect(state.cycle).toBe(1);
+      expect(state.status).toBe(MilestoneStatus.EvidenceRequested);
+      expect(state.openEvidenceRequestId).toBe('request-1');
+      expect(state.history.map((h) => h.event)).toContain('continued_as_new');
+      expect((await client.workflow.getHandle(first.workflowId, first.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+
+      // Reminders go on from where they were: no request email again, reminder numbers keep rising.
+      await waitFor(async () => ((await handle.query(getMilestoneStateQuery)).remindersSent > state.remindersSent ? true : null), 10_000);
+      expect(emails.filter((n) => n === 0)).toHaveLength(1);
+      expect(emails.slice(1)).toEqual(emails.slice(1).map((_, i) => i + 1));
+
+      await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-1', evidenceRequestId: 'request-1' }] });
+      await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: 'evidence-1', decision: 'accept', completion: CompletionLevel.Complete, reviewer: 'committee' }] });
+      expect((await handle.result()).status).toBe(MilestoneStatus.Completed);
+    });
+  }, 90_000);
+});
+
+async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
