@@ -57,6 +57,9 @@ describe('milestone vertical slice', () => {
     const milestone = await system.http().get(`/milestones/${created.id}`).set(fixture.coordinator).expect(200);
     expect(milestone.body.status).toBe('under_review');
 
+    const audit = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: receipt.body.evidenceId }).set(fixture.coordinator).expect(200);
+    expect(audit.body.items.map((e: { action: string; actor: string; actorRole: string }) => [e.action, e.actor, e.actorRole])).toEqual([['evidence.received', 'upload-link', 'agency']]);
+
     const reviewed = await system.http().post(`/evidence/${receipt.body.evidenceId}/review`).set(fixture.coordinator).send({ decision: 'accept', completion: 'complete' }).expect(200);
     expect(reviewed.body.milestoneStatus).toBe('completed');
     const handle = system.temporal.workflow.getHandle(created.workflow.workflowId);

@@ -11,6 +11,7 @@ import {
   CommitmentEntity,
   EscalationEntity,
   EscalationStatus,
+  EvidenceEntity,
   EvidenceRequestEntity,
   EvidenceRequestStatus,
   EvidenceReviewEntity,
@@ -97,10 +98,21 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
 
   async recordEvidenceReceived(input: { milestoneId: string; evidenceRequestId: string; evidenceId: string }): Promise<void> {
     await this.db.transaction(async (manager) => {
-      await manager
+      const fulfilled = await manager
         .getRepository(EvidenceRequestEntity)
         .update({ id: input.evidenceRequestId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Fulfilled, fulfilledAt: new Date() });
       await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId }, { status: MilestoneStatus.UnderReview });
+      if (!fulfilled.affected) return; // a retried activity: recorded already
+      const evidence = await manager.findOneByOrFail(EvidenceEntity, { id: input.evidenceId });
+      const plan = await this.planOf(await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId }));
+      await recordAudit(manager, {
+        jurisdictionId: plan.jurisdictionId,
+        actor: { label: evidence.submittedBy ?? 'upload-link', role: 'agency' },
+        action: 'evidence.received',
+        entityType: 'evidence',
+        entityId: evidence.id,
+        after: { milestoneId: evidence.milestoneId, evidenceRequestId: evidence.evidenceRequestId, claimedCompletion: evidence.claimedCompletion, links: evidence.links, isPublic: evidence.isPublic },
+      });
     });
   }
 
