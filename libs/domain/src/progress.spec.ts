@@ -71,6 +71,7 @@ describe('commitmentProgress', () => {
     );
     expect(result.progress).toBe(0.625); // 0.5 / 0.8
     expect(result.milestones).toBe(2);
+    expect(result.shares).toEqual({ a: 0.625, b: 0.375 });
   });
 
   it('counts a milestone without evidence as 0 and says how much of the figure is assessed', () => {
@@ -111,6 +112,7 @@ describe('commitmentProgress', () => {
       assessedShare: 0,
       milestonesWithoutEvidence: 0,
       milestones: 0,
+      shares: {},
     });
     expect(commitmentProgress(commitment('c', [])).progress).toBeNull();
   });

@@ -26,6 +26,8 @@ export interface CommitmentProgress {
   milestonesWithoutEvidence: number;
   /** Non-cancelled milestones. */
   milestones: number;
+  /** Each non-cancelled milestone's share of the commitment (0..1), by milestone id. */
+  shares: Record<string, number>;
 }
 
 export interface PlanProgress {
@@ -107,6 +109,7 @@ export function commitmentProgress(commitment: CommitmentProgressInput): Commitm
     assessedShare: roundProgress(assessedShare),
     milestonesWithoutEvidence,
     milestones: live.length,
+    shares: Object.fromEntries(live.map((milestone, index) => [milestone.id, roundProgress(shares[index])])),
   };
 }
 

@@ -23,18 +23,14 @@ export class ProgressService {
         .filter((m) => m.commitmentId === c.id)
         .map((m) => ({ id: m.id, weight: m.weight, completion: (m.completion as CompletionLevel | null) ?? null, cancelled: m.status === MilestoneStatus.Cancelled, verifiable: m.verifiable })),
     }));
-    const plan_ = planProgress(inputs);
+    const total = planProgress(inputs);
     return {
       planId: plan.id,
-      progress: plan_.progress,
-      completion: plan_.completion,
-      commitmentsWithoutEvidence: plan_.commitmentsWithoutEvidence,
+      progress: total.progress,
+      completion: total.completion,
+      commitmentsWithoutEvidence: total.commitmentsWithoutEvidence,
       commitments: commitments.map((c, i) => {
         const progress = commitmentProgress(inputs[i]);
-        const own = inputs[i].milestones;
-        const active = own.filter((m) => !m.cancelled);
-        const weighted = active.some((m) => m.weight !== null);
-        const totalWeight = active.reduce((sum, m) => sum + (m.weight ?? 0), 0);
         return {
           id: c.id,
           title: c.title,
@@ -45,17 +41,10 @@ export class ProgressService {
           milestonesWithoutEvidence: progress.milestonesWithoutEvidence,
           milestones: milestones
             .filter((m) => m.commitmentId === c.id)
-            .map((m) => {
-              const cancelled = m.status === MilestoneStatus.Cancelled;
-              const share = cancelled ? null : weighted ? (totalWeight > 0 ? round((m.weight ?? 0) / totalWeight) : round(1 / active.length)) : round(1 / active.length);
-              return { id: m.id, title: m.title, status: m.status, share, completion: m.completion };
-            }),
+            .map((m) => ({ id: m.id, title: m.title, status: m.status, share: progress.shares[m.id] ?? null, completion: m.completion })),
         };
       }),
     };
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
