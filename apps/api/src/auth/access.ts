@@ -9,10 +9,6 @@ export function canSeeJurisdiction(actor: Actor, jurisdictionId: string): boolea
   return actor.role === Role.Admin || (actor.jurisdictionId !== null && actor.jurisdictionId === jurisdictionId);
 }
 
-export function requireJurisdiction(actor: Actor, jurisdictionId: string, what: string, id: string): void {
-  if (!canSeeJurisdiction(actor, jurisdictionId)) throw notFound(what, id);
-}
-
 /** Agencies see only work assigned to them; every other role of the jurisdiction sees it all. */
 export function canSeeAgencyWork(actor: Actor, jurisdictionId: string, agencyId: string): boolean {
   if (!canSeeJurisdiction(actor, jurisdictionId)) return false;

@@ -21,5 +21,3 @@ export interface Actor {
 
 export const PUBLIC_ACTOR: Actor = Object.freeze({ role: Role.Public, label: 'public', tokenId: null, jurisdictionId: null, agencyId: null });
 export const ADMIN_ACTOR: Actor = Object.freeze({ role: Role.Admin, label: 'admin', tokenId: null, jurisdictionId: null, agencyId: null });
-/** Workflow activities write as the system. */
-export const SYSTEM_LABEL = 'system';

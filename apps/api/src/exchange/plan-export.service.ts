@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { CommitmentStatus, CompletionLevel, completionValue, MilestoneStatus } from '@app/domain';
 import { toDecidimResultsCsv } from '@app/exchange';
 import { ActionPlanEntity, JurisdictionEntity } from '@app/persistence';
+import { mapAssessment } from '../plans/dto/commitment.dto';
 import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PLAN_DOCUMENT_FORMAT, PlanDocumentDto } from './plan-document.dto';
@@ -54,15 +55,10 @@ export class PlanExportService {
           .map((m) => ({ kind: m.kind, name: m.name, organisation: m.organisation, email: m.email })),
         assessments: assessments
           .filter((a) => a.commitmentId === c.id)
-          .map((a) => ({
-            assessor: a.assessor,
-            completion: a.completion,
-            potentialForResults: a.potentialForResults,
-            didItOpenGovernment: a.didItOpenGovernment,
-            narrative: a.narrative,
-            actor: a.actor,
-            assessedAt: a.assessedAt.toISOString(),
-          })),
+          .map((a) => {
+            const { id: _id, commitmentId: _commitmentId, ...portable } = mapAssessment(a); // no database ids in a document
+            return portable;
+          }),
         milestones: milestones
           .filter((m) => m.commitmentId === c.id)
           .map((m) => ({

@@ -1,10 +1,10 @@
-import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { SUPPORTED_LANGUAGES } from '@app/domain';
 import type { AgencyEntity, DialogueBoardMemberEntity } from '@app/persistence';
 import { ContactDto } from '../../common/contact.dto';
+import { IsOptionalNotNull } from '../../common/validators';
 
 export class CreateAgencyDto {
   @ApiProperty({ example: 'Secretariat of Modernization and Proximity' })

@@ -1,4 +1,3 @@
-import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
@@ -6,6 +5,7 @@ import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernm
 import type { CommitmentAssessmentEntity, CommitmentEntity, FollowUpCommitteeMemberEntity } from '@app/persistence';
 import { MonitoringPolicyDto } from './plan.dto';
 import { PageQueryDto } from '../../common/pagination';
+import { IsOptionalNotNull } from '../../common/validators';
 
 export class CreateCommitmentDto {
   @ApiProperty({ example: 'Dynamic and evaluable citizen-participation tools' })

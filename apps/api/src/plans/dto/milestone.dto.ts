@@ -1,10 +1,10 @@
-import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CompletionLevel, MilestoneStatus } from '@app/domain';
 import type { MilestoneEntity, MilestoneReplanningEntity } from '@app/persistence';
 import { milestoneWorkflowId } from '@app/workflows';
 import { PageQueryDto } from '../../common/pagination';
+import { IsOptionalNotNull } from '../../common/validators';
 
 export class CreateMilestoneDto {
   @ApiProperty({ example: 'Participation tools evaluation report published' })

@@ -1,4 +1,3 @@
-import { IsOptionalNotNull } from '../../common/validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -20,6 +19,7 @@ import { MonitoringPolicy, PlanStatus } from '@app/domain';
 import type { ActionPlanEntity } from '@app/persistence';
 import { ContactDto } from '../../common/contact.dto';
 import { PageQueryDto } from '../../common/pagination';
+import { IsOptionalNotNull } from '../../common/validators';
 
 const MAX_SECONDS = 10 * 365 * 24 * 3600;
 
