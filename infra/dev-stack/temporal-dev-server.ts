@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { MILESTONE_SEARCH_ATTRIBUTES } from '../../workflows/src/milestone/milestone.search-attributes';
+import { OGP_SEARCH_ATTRIBUTES } from '../../workflows/src/search-attributes';
 import { INSTALL_HINT, resolveTemporalCli, TemporalCliUnavailableError } from './temporal-cli';
 
 export interface TemporalDevServer {
@@ -37,7 +37,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
         uiPort: options.uiPort,
         dbFilename: options.dbFilename,
         log: { format: 'json', level: 'error' },
-        searchAttributes: MILESTONE_SEARCH_ATTRIBUTES,
+        searchAttributes: OGP_SEARCH_ATTRIBUTES,
         extraArgs: (options.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),
       },
     });

@@ -20,12 +20,14 @@ describe('milestone vertical slice', () => {
     const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 30, reminderIntervalSeconds: 60 }) });
     const created = await createMilestone(system, fixture, 31, 'Participation tools evaluation framework agreed', { expectedOutput: 'Evaluation report published on the open data portal' });
 
-    expect(created.workflow).toEqual({ workflowId: `milestone-${created.id}`, effect: 'started' });
+    expect(created.workflow).toEqual({ workflowId: `milestone-${created.id}`, commitmentWorkflowId: `commitment-${fixture.commitmentId}`, effect: 'following' });
     expect(created.status).toBe('not_started');
+    // The commitment's workflow started the milestone's workflow as its child.
     const description = await system.temporal.workflow.getHandle(created.workflow.workflowId).describe();
     expect(description.type).toBe('milestoneWorkflow');
     expect(description.status.name).toBe('RUNNING');
     expect(description.taskQueue).toBe(system.config.temporal.taskQueue);
+    expect(description.parentExecution?.workflowId).toBe(`commitment-${fixture.commitmentId}`);
 
     const requestMail = await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail));
     expect(requestMail.parsed.subject).toBe('Evidence requested: Participation tools evaluation framework agreed');

@@ -1,8 +1,9 @@
 /**
- * Changes made through the API reach the milestone workflows on the Temporal server: activation
- * starts them, replanning re-arms their timers, cancelling and closing end them.
+ * Changes made through the API reach the workflows on the Temporal server: activation starts a
+ * workflow per commitment, which starts one per milestone; replanning re-arms their timers;
+ * cancelling a milestone, cancelling a commitment and closing the plan end them.
  */
-import { createMilestone, createPlanFixture, eventually, PlanFixture, secondsPolicy } from '../support/fixtures';
+import { createMilestone, createPlanFixture, eventually, PlanFixture, secondsPolicy, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 describe('plan changes reach the workflows', () => {
@@ -30,13 +31,26 @@ describe('plan changes reach the workflows', () => {
     const plan = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
     const activated = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }).expect(200);
     expect(activated.body).toMatchObject({ status: 'active', workflowsChanged: 2 });
-    for (const m of [a, b]) expect((await system.temporal.workflow.getHandle(m.workflowId).describe()).status.name).toBe('RUNNING');
+    for (const m of [a, b]) await workflowStarted(system, m.workflowId);
+    for (const m of [a, b]) {
+      const description = await system.temporal.workflow.getHandle(m.workflowId).describe();
+      expect(description.status.name).toBe('RUNNING');
+      expect(description.parentExecution?.workflowId).toBe(`commitment-${fixture.commitmentId}`);
+    }
     const listed = await eventually(
-      () => system.http().get(`/plans/${fixture.planId}/workflows`).set(fixture.coordinator),
+      () => system.http().get(`/plans/${fixture.planId}/workflows`).query({ type: 'milestone' }).set(fixture.coordinator),
       (r) => r.status === 200 && r.body.length === 2 && r.body.every((w: { milestoneStatus: string }) => w.milestoneStatus === 'open'),
     );
     expect(listed.body.map((w: { workflowId: string }) => w.workflowId).sort()).toEqual([a.workflowId, b.workflowId].sort());
-    expect(listed.body[0]).toMatchObject({ status: 'RUNNING', agencyId: fixture.agencyId });
+    expect(listed.body[0]).toMatchObject({ type: 'milestone', status: 'RUNNING', agencyId: fixture.agencyId, commitmentId: fixture.commitmentId, commitmentStatus: null });
+    const commitments = await eventually(
+      () => system.http().get(`/plans/${fixture.planId}/workflows`).query({ type: 'commitment' }).set(fixture.coordinator),
+      (r) => r.status === 200 && r.body.length === 1 && r.body[0].dueAt === a.dueAt,
+    );
+    // The commitment's workflow is searchable by plan, commitment, lead agency, status and its earliest open due date.
+    expect(commitments.body).toEqual([
+      { workflowId: `commitment-${fixture.commitmentId}`, type: 'commitment', status: 'RUNNING', commitmentId: fixture.commitmentId, milestoneStatus: null, commitmentStatus: 'active', dueAt: a.dueAt, agencyId: fixture.agencyId },
+    ]);
 
     const closed = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', activated.headers.etag).send({ status: 'closed' }).expect(200);
     expect(closed.body.workflowsChanged).toBe(2);
@@ -44,6 +58,64 @@ describe('plan changes reach the workflows', () => {
       const state = await system.temporal.workflow.getHandle(m.workflowId).result();
       expect(state.status).toBe('cancelled');
     }
+    // Once both milestones have ended, so has the commitment's workflow.
+    const commitment = await system.temporal.workflow.getHandle(`commitment-${fixture.commitmentId}`).result();
+    expect(commitment.status).toBe('closed');
+    expect(commitment.milestones.map((m: { milestoneId: string; state: string; outcome: string }) => [m.milestoneId, m.state, m.outcome]).sort()).toEqual(
+      [[a.id, 'closed', 'cancelled'], [b.id, 'closed', 'cancelled']].sort(),
+    );
+    const after = await eventually(
+      () => system.http().get(`/plans/${fixture.planId}/workflows`).query({ type: 'commitment' }).set(fixture.coordinator),
+      (r) => r.body[0]?.commitmentStatus === 'closed',
+    );
+    expect(after.body[0]).toMatchObject({ status: 'COMPLETED', commitmentStatus: 'closed' });
+  });
+
+  it('carries a replanning sent right after the milestone was added to its workflow, in order', async () => {
+    const fixture = await createPlanFixture(system);
+    const dueAt = inSeconds(3600);
+    // Straight through the API, without waiting for the milestone's workflow to exist.
+    const created = await system
+      .http()
+      .post(`/commitments/${fixture.commitmentId}/milestones`)
+      .set(fixture.coordinator)
+      .send({ title: 'Replanned at once', startAt: inSeconds(0), dueAt, responsibleAgencyId: fixture.agencyId })
+      .expect(201);
+    const newDue = inSeconds(7200);
+    const replanned = await system
+      .http()
+      .post(`/milestones/${created.body.id}/replan`)
+      .set(fixture.coordinator)
+      .set('If-Match', `"${created.body.version}"`)
+      .send({ dueAt: newDue, reason: 'Budget approved late' })
+      .expect(200);
+    expect(replanned.body.workflow).toEqual({ workflowId: `milestone-${created.body.id}`, commitmentWorkflowId: `commitment-${fixture.commitmentId}`, effect: 'signalled' });
+
+    await workflowStarted(system, created.body.workflowId);
+    const handle = system.temporal.workflow.getHandle(created.body.workflowId);
+    const state = await eventually(() => handle.query<{ dueAt: string; appliedReplannings: string[] }>('getMilestoneState'), (s) => s.appliedReplannings.length === 1);
+    expect(state.dueAt).toBe(new Date(newDue).toISOString());
+    await handle.terminate('test finished');
+  });
+
+  it('cancels the milestones of a cancelled commitment and ends their workflows and the commitment’s', async () => {
+    const fixture = await createPlanFixture(system, { policy: secondsPolicy({ evidenceRequestLeadSeconds: 3600, reminderIntervalSeconds: 600 }) });
+    const a = await createMilestone(system, fixture, 7200, 'First milestone of a dropped commitment');
+    const b = await createMilestone(system, fixture, 9000, 'Second milestone of a dropped commitment');
+    const commitment = await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
+    await system.http().patch(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).set('If-Match', commitment.headers.etag).send({ status: 'cancelled' }).expect(200);
+
+    for (const m of [a, b]) {
+      const body = await milestoneStatus(fixture, m.id);
+      expect(body).toMatchObject({ status: 'cancelled', cancelledReason: 'The commitment was cancelled' });
+      expect((await system.temporal.workflow.getHandle(m.workflowId).result()).status).toBe('cancelled');
+    }
+    const final = await system.temporal.workflow.getHandle(`commitment-${fixture.commitmentId}`).result();
+    expect(final).toMatchObject({ status: 'closed', pending: 0 });
+    const events = final.history.map((h: { event: string }) => h.event);
+    expect(events.slice(0, 2)).toEqual(['milestone_started', 'milestone_started']);
+    expect(events.slice(2, -1).sort()).toEqual(['cancel_delivered', 'cancel_delivered', 'milestone_closed', 'milestone_closed']);
+    expect(events.at(-1)).toBe('closed');
   });
 
   it('re-arms the timers when a milestone is replanned before its due date, so it does not become overdue', async () => {

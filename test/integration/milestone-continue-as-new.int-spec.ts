@@ -41,6 +41,7 @@ describe('milestoneWorkflow continue-as-new', () => {
       recordEvidenceReceived: async () => undefined,
       recordReview: async () => undefined,
       raiseEscalation: async (input) => ({ escalationId: `escalation-${input.level}` }),
+      closeMilestoneWithoutEvidence: async () => undefined,
       updateEscalation: async () => undefined,
     };
     const taskQueue = `can-${randomUUID()}`;

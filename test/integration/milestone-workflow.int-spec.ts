@@ -37,6 +37,9 @@ function fakeActivities(calls: Call[]): MilestoneActivities {
       record('raiseEscalation', input);
       return { escalationId: `escalation-${input.cycle}-${input.level}` };
     },
+    async closeMilestoneWithoutEvidence(input) {
+      record('closeMilestoneWithoutEvidence', input);
+    },
     async updateEscalation(input) {
       record('updateEscalation', input);
     },

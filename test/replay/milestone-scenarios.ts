@@ -17,6 +17,7 @@ export const scenarioActivities: MilestoneActivities = {
   recordEvidenceReceived: async () => undefined,
   recordReview: async () => undefined,
   raiseEscalation: async (input) => ({ escalationId: `escalation-${input.cycle}-${input.level}` }),
+  closeMilestoneWithoutEvidence: async () => undefined,
   updateEscalation: async () => undefined,
 };
 

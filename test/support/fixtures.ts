@@ -83,7 +83,20 @@ export interface CreatedMilestone {
   version: number;
   status: string;
   workflowId: string;
-  workflow: { workflowId: string; effect: string; detail?: string };
+  workflow: { workflowId: string; commitmentWorkflowId: string; effect: string; detail?: string };
+}
+
+/**
+ * Waits until the workflow exists on the server. A milestone's workflow is started by its
+ * commitment's workflow a moment after the API answered.
+ */
+export async function workflowStarted(system: TestSystem, workflowId: string): Promise<void> {
+  const exists = () =>
+    system.temporal.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(() => true, () => false);
+  if (!(await eventually(exists, Boolean))) throw new Error(`Workflow ${workflowId} was not started within 20 s`);
 }
 
 /** Creates, through the API, a milestone starting now and due in `dueInSeconds`, for the fixture's agency. */
@@ -95,5 +108,7 @@ export async function createMilestone(system: TestSystem, fixture: PlanFixture, 
     .set(fixture.coordinator)
     .send({ title, startAt: new Date(now).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), responsibleAgencyId: fixture.agencyId, ...extra })
     .expect(201);
-  return response.body as CreatedMilestone;
+  const created = response.body as CreatedMilestone;
+  if (created.workflow.effect === 'following') await workflowStarted(system, created.workflowId);
+  return created;
 }

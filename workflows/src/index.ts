@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle (the worker's workflowsPath): workflow functions only.
+export { commitmentWorkflow } from './commitment/commitment.workflow';
 export { milestoneWorkflow } from './milestone/milestone.workflow';

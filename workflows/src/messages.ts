@@ -1,3 +1,4 @@
 // What the API and the worker share with the workflows: ids, inputs, messages, activity interfaces.
+export * from './commitment/commitment.messages';
 export * from './milestone/milestone.messages';
-export * from './milestone/milestone.search-attributes';
+export * from './search-attributes';

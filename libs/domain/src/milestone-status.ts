@@ -10,6 +10,12 @@ export enum MilestoneStatus {
   Overdue = 'overdue',
   /** Evidence arrived; the follow-up committee reviews it. */
   UnderReview = 'under_review',
+  /** The follow-up committee accepted its evidence; the completion level is recorded. */
   Completed = 'completed',
+  /** The IMB resolved its escalation with no evidence delivered: completion "no evidence available". */
+  ClosedWithoutEvidence = 'closed_without_evidence',
   Cancelled = 'cancelled',
 }
+
+/** Statuses in which a milestone's workflow has ended for good. */
+export const FINAL_MILESTONE_STATUSES: readonly MilestoneStatus[] = [MilestoneStatus.Completed, MilestoneStatus.ClosedWithoutEvidence, MilestoneStatus.Cancelled];

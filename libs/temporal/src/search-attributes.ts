@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { MILESTONE_SEARCH_ATTRIBUTES } from '@app/workflows';
+import { OGP_SEARCH_ATTRIBUTES } from '@app/workflows';
 
 /**
  * Adds the custom search attributes our workflows use when the server lacks them (a production
@@ -10,7 +10,7 @@ export async function ensureSearchAttributes(address: string, namespace: string)
   const connection = await Connection.connect({ address });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = MILESTONE_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (existing.customAttributes ?? {})));
+    const missing = OGP_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (existing.customAttributes ?? {})));
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,

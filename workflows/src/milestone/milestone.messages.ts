@@ -17,6 +17,8 @@ export interface MilestoneWorkflowInput {
   startAt: string;
   dueAt: string;
   policy: MonitoringPolicy;
+  /** The commitment workflow that started this one: told when this milestone's workflow ends. */
+  commitmentWorkflowId?: string;
   /** Set when a run continues as new: where the previous run stood (plain JSON). */
   resume?: MilestoneResumeState;
 }
@@ -98,6 +100,12 @@ export const replanSignal = defineSignal<[ReplanInput]>('replan');
 /** The milestone (or its plan) was cancelled or closed: the workflow stops chasing and ends. */
 export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 
+/**
+ * A commitment workflow follows this milestone workflow, which was started before commitment
+ * workflows existed: it is told when this workflow ends, as its own children are.
+ */
+export const attachToCommitmentSignal = defineSignal<[{ commitmentWorkflowId: string }]>('attachToCommitment');
+
 export interface MilestoneUpdateResult {
   status: MilestoneStatus;
 }
@@ -123,6 +131,12 @@ export interface EscalationActionInput {
   role?: string;
   /** The recommendation or the resolution. */
   text?: string;
+  /**
+   * Resolving while the milestone still waits for evidence closes it without evidence (completion
+   * "no evidence available"), unless this is true: the IMB resolved the escalation and the agency
+   * is still expected to deliver (say, after a replanning).
+   */
+  keepMilestoneOpen?: boolean;
 }
 
 export const acknowledgeEscalationUpdate = defineUpdate<MilestoneUpdateResult, [EscalationActionInput]>('acknowledgeEscalation');
@@ -145,6 +159,8 @@ export interface MilestoneActivities {
   recordReview(input: { milestoneId: string } & ReviewEvidenceInput): Promise<void>;
   /** Opens an escalation with the IMB (once per milestone, cycle and level) and emails the IMB and the office. */
   raiseEscalation(input: { milestoneId: string; cycle: number; level: number; reason: 'overdue' | 'returned_again' }): Promise<{ escalationId: string }>;
+  /** Closes the milestone without evidence after the IMB resolved its escalation: completion "no evidence available", open requests closed. */
+  closeMilestoneWithoutEvidence(input: { milestoneId: string; escalationId: string; by: string; reason: string }): Promise<void>;
   /** Records the IMB's acknowledgement, recommendation or resolution. */
   updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void>;
 }

@@ -1,7 +1,9 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { MilestoneStatus, milestoneTimeline, nextReminderAt } from '../../../libs/domain/src';
+import { milestoneClosedSignal } from '../commitment/commitment.messages';
 import {
   acknowledgeEscalationUpdate,
+  attachToCommitmentSignal,
   cancelSignal,
   EscalationActionInput,
   getMilestoneStateQuery,
@@ -16,7 +18,7 @@ import {
   SubmitEvidenceInput,
   submitEvidenceUpdate,
 } from './milestone.messages';
-import { DUE_AT_ATTRIBUTE, MILESTONE_STATUS_ATTRIBUTE } from './milestone.search-attributes';
+import { DUE_AT_ATTRIBUTE, MILESTONE_STATUS_ATTRIBUTE } from '../search-attributes';
 
 const activities = proxyActivities<MilestoneActivities>({
   startToCloseTimeout: '1 minute',
@@ -33,15 +35,25 @@ const mail = proxyActivities<MilestoneActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const FINISHED = [MilestoneStatus.UnderReview, MilestoneStatus.Completed, MilestoneStatus.Cancelled];
+const FINISHED = [MilestoneStatus.UnderReview, MilestoneStatus.Completed, MilestoneStatus.ClosedWithoutEvidence, MilestoneStatus.Cancelled];
+const WAITING_FOR_EVIDENCE = [MilestoneStatus.EvidenceRequested, MilestoneStatus.Overdue];
 const DAY_SECONDS = 24 * 3600;
+
+/** How the IMB closed a milestone that never delivered evidence. */
+interface Closure {
+  escalationId: string;
+  by: string;
+  reason: string;
+}
 
 /**
  * Follows one milestone from its start to its close: asks the responsible agency for evidence a lead
  * time before the due date, reminds on the policy's cadence, marks it overdue when the due date
  * passes, escalates to the IMB after a grace period (and to a second level later), has the
  * follow-up committee review the evidence (accepted: completed; returned: a new request cycle), and
- * ends on acceptance or cancellation. Replanning moves the due date and re-arms every timer.
+ * ends on acceptance, cancellation, or when the IMB resolves the escalation of a milestone that never
+ * delivered (closed without evidence). Replanning moves the due date and re-arms every timer. As it
+ * ends it tells its commitment workflow.
  *
  * Runs started before the review/escalation lifecycle existed (no `lifecycle-v2` marker in their
  * history) keep their old path: they end when evidence arrives.
@@ -75,6 +87,10 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   let evidence: SubmitEvidenceInput | null = null;
   let review: ReviewEvidenceInput | null = null;
   let cancelled = false;
+  /** Set when the IMB resolved the escalation while no evidence had come: the milestone closes without it. */
+  let closure: Closure | null = null;
+  /** The commitment workflow to tell when this one ends. */
+  let commitmentWorkflowId = input.commitmentWorkflowId;
   /** Set by a replanning; the current wait ends and the timers are computed again. */
   let rearm = false;
   /** Deadline of a resubmission cycle (cycle 2 onwards). */
@@ -109,6 +125,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     {
       validator: (submitted) => {
         if (cancelled) throw new Error('The milestone was cancelled');
+        if (closure) throw new Error('The milestone was closed by the IMB without evidence');
         if (evidence) throw new Error('Evidence for this request has already been submitted');
         if (!state.openEvidenceRequestId) throw new Error('No evidence request is open for this milestone');
         if (submitted.evidenceRequestId !== state.openEvidenceRequestId) throw new Error('This evidence request is no longer open');
@@ -127,8 +144,11 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     rearm = true;
     record('replanned', { from: previous, to: state.dueAt, reason });
   });
+  setHandler(attachToCommitmentSignal, (attach) => {
+    commitmentWorkflowId = attach.commitmentWorkflowId;
+  });
   setHandler(cancelSignal, ({ reason }) => {
-    if (cancelled || state.status === MilestoneStatus.Completed || state.status === MilestoneStatus.Cancelled) return;
+    if (cancelled || closure || state.status === MilestoneStatus.Completed || state.status === MilestoneStatus.Cancelled) return;
     cancelled = true;
     state.status = MilestoneStatus.Cancelled;
     state.openEvidenceRequestId = null;
@@ -161,8 +181,12 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
           if (action === 'acknowledge') state.escalation.status = 'acknowledged';
           if (action === 'resolve') state.escalation.status = 'resolved';
         }
+        const stillWaiting = !cancelled && evidence === null && WAITING_FOR_EVIDENCE.includes(state.status);
+        if (action === 'resolve' && stillWaiting && !act.keepMilestoneOpen && patched('close-on-imb-resolution')) {
+          closure = { escalationId: act.escalationId, by: act.by, reason: act.text ?? '' };
+        }
         record(`escalation_${action}d`.replace('recommendd', 'recommended'), { escalationId: act.escalationId, by: act.by });
-        return { status: state.status };
+        return { status: closure ? MilestoneStatus.ClosedWithoutEvidence : state.status };
       },
       validator: (act: EscalationActionInput) => {
         if (!state.escalation || state.escalation.id !== act.escalationId) throw new Error('This escalation is not the open escalation of the milestone');
@@ -186,7 +210,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     state.nextTimer = null;
     return result;
   };
-  const finished = () => evidence !== null || cancelled;
+  const finished = () => evidence !== null || cancelled || closure !== null;
   const interrupted = () => finished() || rearm;
   const escalate = async (level: number, reason: 'overdue' | 'returned_again') => {
     const { escalationId } = await mail.raiseEscalation({ milestoneId, cycle: state.cycle, level, reason });
@@ -255,6 +279,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
           await continueAsNew<typeof milestoneWorkflow>({
             ...input,
             dueAt: state.dueAt,
+            commitmentWorkflowId,
             resume: {
               status: state.status,
               cycle: state.cycle,
@@ -321,6 +346,14 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       }
     }
     if (cancelled || !lifecycleV2) break;
+    const closing = closure as Closure | null; // set by the resolve handler (TypeScript cannot see that)
+    if (closing) {
+      await activities.closeMilestoneWithoutEvidence({ milestoneId, ...closing });
+      state.status = MilestoneStatus.ClosedWithoutEvidence;
+      state.openEvidenceRequestId = null;
+      record('closed_without_evidence', { escalationId: closing.escalationId, by: closing.by });
+      break;
+    }
 
     // The follow-up committee reviews the evidence.
     publish();
@@ -358,5 +391,12 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   }
   await condition(allHandlersFinished);
   publish();
+  if (commitmentWorkflowId) {
+    try {
+      await getExternalWorkflowHandle(commitmentWorkflowId).signal(milestoneClosedSignal, { milestoneId, status: state.status });
+    } catch {
+      // The commitment workflow has ended (its plan was closed): nobody is waiting for this news.
+    }
+  }
   return state;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
-import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MonitoringPolicy, resolvePolicy } from '@app/domain';
+import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
 import { AgencyEntity, CommitmentAssessmentEntity, CommitmentEntity, DialogueBoardMemberEntity, FollowUpCommitteeMemberEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
@@ -25,7 +25,10 @@ import {
 } from './dto/commitment.dto';
 import { mapMilestone, MilestoneDto } from './dto/milestone.dto';
 import type { MonitoringPolicyDto } from './dto/plan.dto';
+import { FOLLOWED_MILESTONE_STATUSES, MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { PlanScope, ruleViolation } from './plan-scope.service';
+
+const CANCELLED_WITH_COMMITMENT = 'The commitment was cancelled';
 
 /** Commitments of a plan, their follow-up committees, assessments and milestone weights. */
 @Injectable()
@@ -36,6 +39,7 @@ export class CommitmentsService {
     @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
     private readonly scope: PlanScope,
+    private readonly workflowSync: MilestoneWorkflowSync,
   ) {}
 
   async create(actor: Actor, planId: string, dto: CreateCommitmentDto): Promise<CommitmentDto> {
@@ -83,6 +87,7 @@ export class CommitmentsService {
   async update(actor: Actor, id: string, version: number, dto: UpdateCommitmentDto): Promise<CommitmentDto> {
     requireChanges(dto);
     const { commitment: before, plan } = await this.scope.commitment(actor, id, 'write');
+    let cancelledMilestones: MilestoneEntity[] = [];
     const after = await uniqueOr409('externalId', `A commitment with externalId "${dto.externalId}" exists already in this plan.`, () =>
       this.db.transaction(async (manager) => {
         await lockPlanCommitments(manager, plan.id);
@@ -98,9 +103,14 @@ export class CommitmentsService {
         if (!result.affected) throw staleVersion('commitment');
         const updated = await manager.findOneByOrFail(CommitmentEntity, { id });
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.updated', entityType: 'commitment', entityId: id, before, after: updated });
+        if (dto.status === CommitmentStatus.Cancelled && before.status !== CommitmentStatus.Cancelled) {
+          cancelledMilestones = await cancelOpenMilestones(manager, plan.jurisdictionId, actor, id);
+        }
         return updated;
       }),
     );
+    // After the commit: the milestones are cancelled in the database whatever the workflow engine says.
+    await this.workflowSync.cancelMany(cancelledMilestones, plan, CANCELLED_WITH_COMMITMENT);
     return mapCommitment(after);
   }
 
@@ -221,4 +231,15 @@ export async function assertAgencyOf(manager: EntityManager, jurisdictionId: str
   const agency = await manager.findOneBy(AgencyEntity, { id: agencyId, jurisdictionId });
   if (!agency) throw ruleViolation(field, `${field} must name an agency of the plan's jurisdiction`);
   return agency;
+}
+
+/** A cancelled commitment's milestones that are still followed are cancelled with it. */
+async function cancelOpenMilestones(manager: EntityManager, jurisdictionId: string, actor: Actor, commitmentId: string): Promise<MilestoneEntity[]> {
+  const open = await manager.find(MilestoneEntity, { where: { commitmentId, status: In(FOLLOWED_MILESTONE_STATUSES) }, lock: { mode: 'pessimistic_write' } });
+  for (const milestone of open) {
+    await manager.update(MilestoneEntity, { id: milestone.id }, { status: MilestoneStatus.Cancelled, cancelledReason: CANCELLED_WITH_COMMITMENT });
+    const after = await manager.findOneByOrFail(MilestoneEntity, { id: milestone.id });
+    await recordAudit(manager, { jurisdictionId, actor, action: 'milestone.cancelled', entityType: 'milestone', entityId: milestone.id, before: milestone, after });
+  }
+  return open;
 }

@@ -1,20 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { In, Repository } from 'typeorm';
 import { MilestoneStatus, PlanStatus, resolvePolicy } from '@app/domain';
 import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
-import { MilestoneWorkflows } from '@app/temporal';
-import { milestoneWorkflowId } from '@app/workflows';
+import { CommitmentRef, MilestoneWorkflows } from '@app/temporal';
+import { commitmentWorkflowId, milestoneWorkflowId } from '@app/workflows';
 import { ProblemException } from '../common/problem-details.filter';
 import type { WorkflowEffectDto } from './dto/milestone.dto';
 
 /** Milestones whose workflow is (or should be) still running. */
-const FOLLOWED = [MilestoneStatus.NotStarted, MilestoneStatus.Open, MilestoneStatus.EvidenceRequested, MilestoneStatus.Overdue];
+export const FOLLOWED_MILESTONE_STATUSES = [MilestoneStatus.NotStarted, MilestoneStatus.Open, MilestoneStatus.EvidenceRequested, MilestoneStatus.Overdue];
 
 /**
- * Carries changes of the plan to the milestone workflows: the database is written first, then the
- * workflow is started, updated or ended. Workflows run only while their plan is active.
+ * Carries changes of the plan to the workflows: the database is written first, then the
+ * commitment's workflow is told (signal-with-start), and it starts, replans or cancels the
+ * milestone's workflow. Workflows run only while their plan is active.
  */
 @Injectable()
 export class MilestoneWorkflowSync {
@@ -26,71 +26,69 @@ export class MilestoneWorkflowSync {
     @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
   ) {}
 
-  /** Starts the workflow of a milestone of an active plan. Throws 503 when Temporal refuses. */
+  /** Has the milestone of an active plan followed by its commitment's workflow. Throws 503 when Temporal refuses. */
   async start(milestone: MilestoneEntity, plan: ActionPlanEntity): Promise<WorkflowEffectDto> {
-    const workflowId = milestoneWorkflowId(milestone.id);
-    if (plan.status !== PlanStatus.Active) return { workflowId, effect: 'none', detail: 'The plan is not active: the workflow starts when it is activated.' };
-    try {
-      const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
-      const result = await this.workflows.start(milestone, plan.id, resolvePolicy({ ...plan.policy, ...(commitment.policyOverrides ?? {}) }));
-      return { workflowId, effect: result.started ? 'started' : 'already_running' };
-    } catch (error) {
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not accept the milestone's workflow. Try again. (${String(error)})`);
-    }
+    if (plan.status !== PlanStatus.Active) return this.noEffect(milestone, 'The plan is not active: the workflow starts when it is activated.');
+    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    const policy = resolvePolicy({ ...plan.policy, ...(commitment.policyOverrides ?? {}) });
+    return this.tell(milestone, 'following', () => this.workflows.follow(refOf(commitment), milestone, policy));
   }
 
   async replan(milestone: MilestoneEntity, plan: ActionPlanEntity, replanningId: string, reason: string): Promise<WorkflowEffectDto> {
-    if (plan.status !== PlanStatus.Active) return { workflowId: milestoneWorkflowId(milestone.id), effect: 'none', detail: 'The plan is not active.' };
-    return this.deliver(milestone.id, () => this.workflows.replan(milestone.id, replanningId, milestone.dueAt, reason));
+    if (plan.status !== PlanStatus.Active) return this.noEffect(milestone, 'The plan is not active.');
+    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    return this.tell(milestone, 'signalled', () => this.workflows.replan(refOf(commitment), milestone.id, replanningId, milestone.dueAt, reason));
   }
 
   async cancel(milestone: MilestoneEntity, plan: ActionPlanEntity, reason: string): Promise<WorkflowEffectDto> {
-    if (plan.status !== PlanStatus.Active) return { workflowId: milestoneWorkflowId(milestone.id), effect: 'none', detail: 'The plan is not active.' };
-    return this.deliver(milestone.id, () => this.workflows.cancel(milestone.id, reason));
+    if (plan.status !== PlanStatus.Active) return this.noEffect(milestone, 'The plan is not active.');
+    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    return this.tell(milestone, 'signalled', () => this.workflows.cancel(refOf(commitment), milestone.id, reason));
   }
 
-  /** On activation: a workflow for every milestone still to follow. Returns how many were started. */
+  /** On activation: every milestone still to follow is handed to its commitment's workflow. Returns how many. */
   async startAll(plan: ActionPlanEntity): Promise<number> {
-    let started = 0;
-    for (const milestone of await this.followed(plan)) {
-      const effect = await this.start(milestone, plan);
-      if (effect.effect === 'started') started += 1;
-    }
-    return started;
+    const milestones = await this.followed(plan.id);
+    for (const milestone of milestones) await this.start(milestone, plan);
+    return milestones.length;
   }
 
-  /** On closing: ends every running workflow of the plan. Returns how many were ended. */
+  /** On closing: every running milestone workflow of the plan is cancelled. Returns how many were told. */
   async endAll(plan: ActionPlanEntity, reason: string): Promise<number> {
-    let ended = 0;
-    for (const milestone of await this.followed(plan)) {
-      const effect = await this.deliver(milestone.id, () => this.workflows.cancel(milestone.id, reason));
-      if (effect.effect === 'signalled') ended += 1;
-    }
-    return ended;
+    const milestones = await this.followed(plan.id);
+    for (const milestone of milestones) await this.cancel(milestone, { ...plan, status: PlanStatus.Active }, reason);
+    return milestones.length;
   }
 
-  private async followed(plan: ActionPlanEntity): Promise<MilestoneEntity[]> {
-    const commitments = await this.commitments.find({ where: { planId: plan.id }, select: { id: true } });
+  /** Cancels the workflows of milestones the caller has just marked cancelled (a cancelled commitment). */
+  async cancelMany(milestones: MilestoneEntity[], plan: ActionPlanEntity, reason: string): Promise<number> {
+    for (const milestone of milestones) await this.cancel(milestone, plan, reason);
+    return plan.status === PlanStatus.Active ? milestones.length : 0;
+  }
+
+  private async followed(planId: string): Promise<MilestoneEntity[]> {
+    const commitments = await this.commitments.find({ where: { planId }, select: { id: true } });
     if (commitments.length === 0) return [];
-    return this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)), status: In(FOLLOWED) } });
+    return this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)), status: In(FOLLOWED_MILESTONE_STATUSES) }, order: { dueAt: 'ASC' } });
   }
 
-  /** Sends an update; a workflow that has already ended (or refuses) is reported, not an error. */
-  private async deliver(milestoneId: string, send: () => Promise<unknown>): Promise<WorkflowEffectDto> {
-    const workflowId = milestoneWorkflowId(milestoneId);
+  private noEffect(milestone: MilestoneEntity, detail: string): WorkflowEffectDto {
+    return { workflowId: milestoneWorkflowId(milestone.id), commitmentWorkflowId: commitmentWorkflowId(milestone.commitmentId), effect: 'none', detail };
+  }
+
+  /** Signals the commitment's workflow; Temporal being unreachable is a 503 the caller can retry. */
+  private async tell(milestone: MilestoneEntity, effect: 'following' | 'signalled', send: () => Promise<unknown>): Promise<WorkflowEffectDto> {
+    const ids = { workflowId: milestoneWorkflowId(milestone.id), commitmentWorkflowId: commitmentWorkflowId(milestone.commitmentId) };
     try {
       await send();
-      return { workflowId, effect: 'signalled' };
+      return { ...ids, effect };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || isClosedWorkflowError(error)) {
-        return { workflowId, effect: 'not_running', detail: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message };
-      }
-      this.logger.error({ msg: 'workflow update failed', workflowId, error: String(error) });
-      throw new ProblemException(503, 'Service Unavailable', `The change was saved, but the workflow engine could not be told; it will be retried by calling again. (${String(error)})`);
+      this.logger.error({ msg: 'signal to the commitment workflow failed', ...ids, error: String(error) });
+      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not be told about the change; call again to retry. (${String(error)})`);
     }
   }
 }
 
-function isClosedWorkflowError(error: unknown): boolean {
-  return /workflow execution already completed|already completed/i.test(String((error as Error)?.message ?? ''));
+function refOf(commitment: CommitmentEntity): CommitmentRef {
+  return { commitmentId: commitment.id, planId: commitment.planId, leadAgencyId: commitment.leadAgencyId };
 }

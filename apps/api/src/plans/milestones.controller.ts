@@ -101,10 +101,10 @@ export class MilestonesController {
 
   @Get('plans/:planId/workflows')
   @Roles(Role.Coordinator, Role.Imb)
-  @ApiOperation({ summary: "The plan's milestone workflows as Temporal lists them (search attributes: plan, commitment, agency, status, due date)" })
+  @ApiOperation({ summary: "The plan's commitment and milestone workflows as Temporal lists them (search attributes: plan, commitment, agency, status, due date)" })
   @ApiOkResponse({ type: [PlanWorkflowDto] })
   async planWorkflows(@CurrentActor() actor: Actor, @UuidParam('planId') planId: string, @Query() query: PlanWorkflowsQueryDto): Promise<PlanWorkflowDto[]> {
-    return this.service.planWorkflows(actor, planId, query.status);
+    return this.service.planWorkflows(actor, planId, query);
   }
 
   @Get('milestones/:milestoneId/workflow')

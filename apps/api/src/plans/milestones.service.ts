@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { checkMilestoneDates, MilestoneStatus, RuleViolation } from '@app/domain';
+import { checkMilestoneDates, FINAL_MILESTONE_STATUSES, MilestoneStatus, RuleViolation } from '@app/domain';
 import { CommitmentEntity, MilestoneEntity, MilestoneReplanningEntity, recordAudit } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
 import type { MilestoneState } from '@app/workflows';
@@ -20,6 +20,7 @@ import {
   MilestoneDto,
   MilestoneWriteResultDto,
   PlanWorkflowDto,
+  PlanWorkflowsQueryDto,
   ReplanMilestoneDto,
   ReplanningDto,
   UpdateMilestoneDto,
@@ -27,7 +28,8 @@ import {
 import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { PlanScope } from './plan-scope.service';
 
-const CLOSED_STATUSES: string[] = [MilestoneStatus.UnderReview, MilestoneStatus.Completed, MilestoneStatus.Cancelled];
+/** A milestone in these statuses can no longer be replanned. */
+const CLOSED_STATUSES: string[] = [MilestoneStatus.UnderReview, ...FINAL_MILESTONE_STATUSES];
 
 /** Milestones: creation, edits, replanning and cancellation, each carried to the milestone's workflow. */
 @Injectable()
@@ -162,7 +164,9 @@ export class MilestonesService {
 
   async cancel(actor: Actor, id: string, version: number, dto: CancelMilestoneDto): Promise<MilestoneWriteResultDto> {
     const { milestone: before, plan } = await this.scope.milestone(actor, id, 'write');
-    if (before.status === MilestoneStatus.Cancelled) throw new ProblemException(409, 'Conflict', 'The milestone is already cancelled.', [{ field: 'status', message: 'milestone is cancelled' }]);
+    if (FINAL_MILESTONE_STATUSES.includes(before.status as MilestoneStatus)) {
+      throw new ProblemException(409, 'Conflict', `The milestone is ${before.status.replace(/_/g, ' ')}: it cannot be cancelled.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
+    }
     const milestone = await this.db.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -184,10 +188,10 @@ export class MilestonesService {
     return (await this.replannings.find({ where: { milestoneId: id }, order: { changedAt: 'ASC' } })).map(mapReplanning);
   }
 
-  async planWorkflows(actor: Actor, planId: string, status?: string): Promise<PlanWorkflowDto[]> {
+  async planWorkflows(actor: Actor, planId: string, query: PlanWorkflowsQueryDto): Promise<PlanWorkflowDto[]> {
     await this.scope.plan(actor, planId);
     try {
-      return await this.workflows.listForPlan(planId, { status });
+      return await this.workflows.listForPlan(planId, { status: query.status, type: query.type });
     } catch (error) {
       throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not list the workflows: ${(error as Error).message}`);
     }

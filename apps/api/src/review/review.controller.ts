@@ -5,7 +5,7 @@ import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { Page, pageSchema } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
-import { EscalationDto, EscalationTextDto, ListEscalationsQueryDto, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
+import { EscalationActionResultDto, EscalationDto, EscalationTextDto, ListEscalationsQueryDto, ResolveEscalationDto, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
 import { ReviewService } from './review.service';
 
 @ApiTags('review and escalations')
@@ -34,24 +34,25 @@ export class ReviewController {
   @Post('escalations/:escalationId/acknowledge')
   @Roles(Role.Imb)
   @HttpCode(200)
-  @ApiOkResponse({ type: EscalationDto })
-  acknowledge(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string): Promise<EscalationDto> {
+  @ApiOkResponse({ type: EscalationActionResultDto })
+  acknowledge(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string): Promise<EscalationActionResultDto> {
     return this.service.act(actor, id, 'acknowledge');
   }
 
   @Post('escalations/:escalationId/recommendation')
   @Roles(Role.Imb)
   @HttpCode(200)
-  @ApiOkResponse({ type: EscalationDto })
-  recommend(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string, @Body() dto: EscalationTextDto): Promise<EscalationDto> {
-    return this.service.act(actor, id, 'recommend', dto.text);
+  @ApiOkResponse({ type: EscalationActionResultDto })
+  recommend(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string, @Body() dto: EscalationTextDto): Promise<EscalationActionResultDto> {
+    return this.service.act(actor, id, 'recommend', { text: dto.text });
   }
 
   @Post('escalations/:escalationId/resolve')
   @Roles(Role.Imb)
   @HttpCode(200)
-  @ApiOkResponse({ type: EscalationDto })
-  resolve(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string, @Body() dto: EscalationTextDto): Promise<EscalationDto> {
-    return this.service.act(actor, id, 'resolve', dto.text);
+  @ApiOperation({ summary: 'Resolve the escalation; a milestone still without evidence is closed without it unless keepMilestoneOpen is true' })
+  @ApiOkResponse({ type: EscalationActionResultDto })
+  resolve(@CurrentActor() actor: Actor, @UuidParam('escalationId') id: string, @Body() dto: ResolveEscalationDto): Promise<EscalationActionResultDto> {
+    return this.service.act(actor, id, 'resolve', { text: dto.text, keepMilestoneOpen: dto.keepMilestoneOpen });
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { CompletionLevel } from '@app/domain';
 import { EscalationStatus } from '@app/persistence';
 import type { EscalationEntity } from '@app/persistence';
@@ -32,6 +32,16 @@ export class EscalationTextDto {
   text!: string;
 }
 
+export class ResolveEscalationDto extends EscalationTextDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Resolving the escalation of a milestone still waiting for evidence closes the milestone without evidence (completion "no evidence available"). Send true to resolve the escalation and keep waiting for the evidence (for example after a replanning).',
+  })
+  @IsOptional() @IsBoolean()
+  keepMilestoneOpen?: boolean;
+}
+
 export class ListEscalationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: EscalationStatus })
   @IsOptional() @IsIn(Object.values(EscalationStatus))
@@ -55,6 +65,11 @@ export class EscalationDto {
   @ApiProperty({ nullable: true, type: String }) acknowledgedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) resolvedAt!: string | null;
   @ApiProperty() version!: number;
+}
+
+export class EscalationActionResultDto extends EscalationDto {
+  @ApiProperty({ example: 'closed_without_evidence', description: "The milestone's status as its workflow answered the action" })
+  milestoneStatus!: string;
 }
 
 export function mapEscalation(e: EscalationEntity): EscalationDto {

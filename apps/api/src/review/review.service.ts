@@ -9,7 +9,7 @@ import { Actor, Role } from '../auth/actor';
 import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
 import { PlanScope } from '../plans/plan-scope.service';
-import { EscalationDto, ListEscalationsQueryDto, mapEscalation, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
+import { EscalationActionResultDto, EscalationDto, ListEscalationsQueryDto, mapEscalation, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
 
 /**
  * The follow-up committee's review of evidence and the IMB's work on escalations. Both go to the
@@ -52,14 +52,14 @@ export class ReviewService {
     return toPage(rows.map(mapEscalation), total, query);
   }
 
-  async act(actor: Actor, escalationId: string, action: 'acknowledge' | 'recommend' | 'resolve', text?: string): Promise<EscalationDto> {
+  async act(actor: Actor, escalationId: string, action: 'acknowledge' | 'recommend' | 'resolve', input: { text?: string; keepMilestoneOpen?: boolean } = {}): Promise<EscalationActionResultDto> {
     const escalation = await this.escalations.findOneBy({ id: escalationId });
     if (!escalation) throw notFound('escalation', escalationId);
     await this.scope.milestone(actor, escalation.milestoneId).catch(() => {
       throw notFound('escalation', escalationId);
     });
-    await this.deliver(() => this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, role: actor.role, text }));
-    return mapEscalation(await this.escalations.findOneByOrFail({ id: escalationId }));
+    const result = await this.deliver(() => this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, role: actor.role, ...input }));
+    return { ...mapEscalation(await this.escalations.findOneByOrFail({ id: escalationId })), milestoneStatus: result.status };
   }
 
   private async deliver<T>(send: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { Language, MilestoneStatus, SUPPORTED_LANGUAGES } from '@app/domain';
+import { CompletionLevel, Language, MilestoneStatus, SUPPORTED_LANGUAGES } from '@app/domain';
 import { ApplicationFailure } from '@temporalio/activity';
 import { OutboxService, renderEscalationEmail, renderEvidenceRequestEmail } from '@app/mail';
 import {
@@ -187,6 +187,27 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       await this.outbox.send({ idempotencyKey: `escalation:${input.milestoneId}:${input.cycle}:${input.level}:${to}`, to, jurisdictionId: jurisdiction.id, ...email });
     }
     return { escalationId: escalation.id };
+  }
+
+  async closeMilestoneWithoutEvidence(input: { milestoneId: string; escalationId: string; by: string; reason: string }): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
+      if (before.status === MilestoneStatus.ClosedWithoutEvidence) return; // a retried activity
+      await manager.update(MilestoneEntity, { id: input.milestoneId }, { status: MilestoneStatus.ClosedWithoutEvidence, completion: CompletionLevel.NoEvidenceAvailable });
+      // The upload link of the open request stops working: nothing is asked any more.
+      await manager.update(EvidenceRequestEntity, { milestoneId: input.milestoneId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Closed });
+      const after = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
+      const plan = await this.planOf(after);
+      await recordAudit(manager, {
+        jurisdictionId: plan.jurisdictionId,
+        actor: { label: input.by, role: 'imb' },
+        action: 'milestone.closed_without_evidence',
+        entityType: 'milestone',
+        entityId: input.milestoneId,
+        before: { status: before.status, completion: before.completion },
+        after: { status: after.status, completion: after.completion, escalationId: input.escalationId, resolution: input.reason },
+      });
+    });
   }
 
   async updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void> {

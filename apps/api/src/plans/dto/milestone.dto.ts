@@ -134,8 +134,14 @@ export function mapMilestone(m: MilestoneEntity): MilestoneDto {
 
 export class WorkflowEffectDto {
   @ApiProperty({ example: 'milestone-0b6f…' }) workflowId!: string;
-  @ApiProperty({ enum: ['started', 'already_running', 'signalled', 'not_running', 'none'], description: 'What the change did to the milestone workflow' })
-  effect!: 'started' | 'already_running' | 'signalled' | 'not_running' | 'none';
+  @ApiProperty({ example: 'commitment-4c1d…', description: "The commitment's workflow, which carries the change to the milestone's workflow" })
+  commitmentWorkflowId!: string;
+  @ApiProperty({
+    enum: ['following', 'signalled', 'none'],
+    description:
+      "following: the commitment's workflow was told (durably) to follow the milestone and starts its workflow; signalled: the replanning or cancellation was handed to it; none: the plan is not active",
+  })
+  effect!: 'following' | 'signalled' | 'none';
   @ApiPropertyOptional() detail?: string;
 }
 
@@ -159,17 +165,24 @@ export function mapReplanning(r: MilestoneReplanningEntity): ReplanningDto {
 }
 
 export class PlanWorkflowsQueryDto {
-  @ApiPropertyOptional({ enum: MilestoneStatus })
+  @ApiPropertyOptional({ enum: MilestoneStatus, description: "Milestone workflows whose milestone has this status" })
   @IsOptional() @IsIn(Object.values(MilestoneStatus))
   status?: MilestoneStatus;
+
+  @ApiPropertyOptional({ enum: ['commitment', 'milestone'] })
+  @IsOptional() @IsIn(['commitment', 'milestone'])
+  type?: 'commitment' | 'milestone';
 }
 
 export class PlanWorkflowDto {
-  @ApiProperty() workflowId!: string;
-  @ApiProperty({ example: 'RUNNING' }) status!: string;
-  @ApiProperty({ nullable: true, type: String }) milestoneStatus!: string | null;
-  @ApiProperty({ nullable: true, type: String }) dueAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) agencyId!: string | null;
+  @ApiProperty({ example: 'commitment-0b6f…' }) workflowId!: string;
+  @ApiProperty({ enum: ['commitment', 'milestone'] }) type!: 'commitment' | 'milestone';
+  @ApiProperty({ example: 'RUNNING', description: "Temporal's execution status" }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) commitmentId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Milestone workflows: the milestone status' }) milestoneStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Commitment workflows: active or closed' }) commitmentStatus!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "A milestone's due date; a commitment's earliest open due date" }) dueAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The milestone's responsible agency; the commitment's lead agency" }) agencyId!: string | null;
 }
 
 export class WorkflowTimerDto {
