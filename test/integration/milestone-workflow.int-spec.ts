@@ -7,44 +7,9 @@ import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceM
 import { randomUUID } from 'node:crypto';
 import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
 import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
-import { getMilestoneStateQuery, MilestoneActivities, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { getMilestoneStateQuery, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { ActivityCall as Call, fakeMilestoneActivities as fakeActivities } from '../support/fake-milestone-activities';
 import { milestoneWorkflow } from '../../workflows/src';
-
-type Call = { name: keyof MilestoneActivities; input: unknown };
-
-function fakeActivities(calls: Call[]): MilestoneActivities {
-  const record = (name: keyof MilestoneActivities, input: unknown) => calls.push({ name, input });
-  return {
-    async setMilestoneStatus(input) {
-      record('setMilestoneStatus', input);
-      return true;
-    },
-    async openEvidenceRequest(input) {
-      record('openEvidenceRequest', input);
-      return { evidenceRequestId: `request-${input.cycle}` };
-    },
-    async sendEvidenceRequestEmail(input) {
-      record('sendEvidenceRequestEmail', input);
-      return 'sent';
-    },
-    async recordEvidenceReceived(input) {
-      record('recordEvidenceReceived', input);
-    },
-    async recordReview(input) {
-      record('recordReview', input);
-    },
-    async raiseEscalation(input) {
-      record('raiseEscalation', input);
-      return { escalationId: `escalation-${input.cycle}-${input.level}` };
-    },
-    async closeMilestoneWithoutEvidence(input) {
-      record('closeMilestoneWithoutEvidence', input);
-    },
-    async updateEscalation(input) {
-      record('updateEscalation', input);
-    },
-  };
-}
 
 describe('milestoneWorkflow', () => {
   let bundle: WorkflowBundleWithSourceMap;
