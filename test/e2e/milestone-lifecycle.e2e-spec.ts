@@ -91,8 +91,23 @@ describe('milestone lifecycle', () => {
     await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(409);
     const recommended = await system.http().post(`/escalations/${escalation.id}/recommendation`).set(imbAuth).send({ text: 'Publicar los indicadores en el portal de datos abiertos antes de fin de mes.' }).expect(200);
     expect(recommended.body.recommendation).toContain('portal de datos abiertos');
-    const resolved = await system.http().post(`/escalations/${escalation.id}/resolve`).set(imbAuth).send({ text: 'La Secretaría se comprometió a una nueva fecha.' }).expect(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'La Secretaría se comprometió a una nueva fecha.' });
+    const resolved = await system.http().post(`/escalations/${escalation.id}/resolve`).set(imbAuth).send({ text: 'La Secretaría no entregó los indicadores: se cierra sin evidencia.' }).expect(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: 'La Secretaría no entregó los indicadores: se cierra sin evidencia.', milestoneStatus: 'closed_without_evidence' });
+
+    // The milestone is closed without evidence: "no evidence available", not 0 %.
+    const state = await system.temporal.workflow.getHandle(milestone.workflowId).result();
+    expect(state.status).toBe('closed_without_evidence');
+    expect(state.history.map((h: { event: string }) => h.event)).toEqual(['opened', 'evidence_requested', 'overdue', 'escalated', 'escalated', 'escalation_acknowledged', 'escalation_recommended', 'escalation_resolved', 'closed_without_evidence']);
+    const closed = await system.http().get(`/milestones/${milestone.id}`).set(fixture.coordinator).expect(200);
+    expect(closed.body).toMatchObject({ status: 'closed_without_evidence', completion: 'no_evidence_available' });
+    const commitment = await system.temporal.workflow.getHandle(`commitment-${fixture.commitmentId}`).result();
+    expect(commitment).toMatchObject({ status: 'closed', milestones: [{ milestoneId: milestone.id, state: 'closed', outcome: 'closed_without_evidence' }] });
+    // Nothing is asked any more: the upload link is refused, replanning and cancelling too.
+    const token = uploadTokenFrom((await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail))).parsed.text!);
+    const late = await system.http().post(`/evidence-uploads/${token}`).send({ narrative: 'Tarde', claimedCompletion: 'complete' }).expect(409);
+    expect(late.body.detail).toBe('This evidence request was closed: the milestone no longer waits for evidence.');
+    await system.http().post(`/milestones/${milestone.id}/replan`).set(fixture.coordinator).set('If-Match', closed.headers.etag).send({ dueAt: new Date(Date.now() + 3600_000).toISOString(), reason: 'x' }).expect(409);
+    await system.http().post(`/milestones/${milestone.id}/cancel`).set(fixture.coordinator).set('If-Match', closed.headers.etag).send({ reason: 'x' }).expect(409);
 
     const audit = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: escalation.id }).set(imbAuth).expect(200);
     expect(audit.body.items.map((e: { action: string; actorRole: string; actor: string }) => [e.action, e.actorRole, e.actor])).toEqual([
@@ -100,15 +115,14 @@ describe('milestone lifecycle', () => {
       ['escalation.recommend', 'imb', 'PoliLab UNR'],
       ['escalation.acknowledge', 'imb', 'PoliLab UNR'],
     ]);
+    const closing = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: milestone.id }).set(imbAuth).expect(200);
+    expect(closing.body.items[0]).toMatchObject({ action: 'milestone.closed_without_evidence', actorRole: 'imb', actor: 'PoliLab UNR' });
     const all = await system.http().get('/escalations').set(fixture.coordinator).expect(200);
     const mine = all.body.items.filter((e: { milestoneId: string }) => e.milestoneId === milestone.id);
     expect(mine.map((e: { level: number; status: string }) => [e.level, e.status]).sort()).toEqual([
       [1, 'resolved'],
       [2, 'resolved'],
     ]);
-    const state = await system.temporal.workflow.getHandle(milestone.workflowId).query<{ history: { event: string }[] }>('getMilestoneState');
-    expect(state.history.map((h) => h.event)).toEqual(['opened', 'evidence_requested', 'overdue', 'escalated', 'escalated', 'escalation_acknowledged', 'escalation_recommended', 'escalation_resolved']);
-    await system.temporal.workflow.getHandle(milestone.workflowId).terminate('test finished');
   });
 
   it('closes the open escalation when the milestone is cancelled', async () => {

@@ -78,6 +78,7 @@ export class EvidenceUploadsService {
    * failed hand-over removes the evidence, its file rows and the stored bytes again.
    */
   private async submit(request: EvidenceRequestEntity, submission: EvidenceSubmission, submittedBy: string): Promise<EvidenceReceiptDto> {
+    if (request.status === EvidenceRequestStatus.Closed) throw new ProblemException(409, 'Conflict', 'This evidence request was closed: the milestone no longer waits for evidence.');
     if (request.status !== EvidenceRequestStatus.Open) throw new ProblemException(409, 'Conflict', 'Evidence for this request has already been received.');
     const evidenceId = randomUUID();
     const files = submission.files.map((file) => {
