@@ -25,6 +25,12 @@ describe('workflow replay of recorded histories', () => {
         // with the search-attributes patch
         'milestone-v3-evidence-returned-then-accepted.json',
         'milestone-v3-overdue-escalated-resolved.json',
+        // with the close-on-imb-resolution patch, and as children of a commitment workflow
+        'milestone-v4-evidence-returned-then-accepted.json',
+        'milestone-v4-overdue-escalated-resolved-kept-open.json',
+        'milestone-v4-closed-without-evidence.json',
+        'milestone-v4-child-of-commitment-cancelled.json',
+        'commitment-v1-follow-replan-cancel.json',
       ]),
     );
   });

@@ -1,14 +1,26 @@
 /**
- * Runs of the milestone workflow whose histories are kept in histories/ and replayed in CI
+ * Runs of the milestone and commitment workflows whose histories are kept in histories/ and replayed in CI
  * (test/integration/replay.int-spec.ts), so a change that breaks running workflows fails there.
  * Regenerate with `npm run record-histories` only when a change is meant to be incompatible
  * (and then roll it out with patching; see the README).
  */
 import type { Client } from '@temporalio/client';
 import { resolvePolicy } from '../../libs/domain/src';
-import { acknowledgeEscalationUpdate, getMilestoneStateQuery, MilestoneActivities, resolveEscalationUpdate, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
-import { CompletionLevel } from '../../libs/domain/src';
-import { milestoneWorkflow } from '../../workflows/src';
+import {
+  acknowledgeEscalationUpdate,
+  cancelMilestoneSignal,
+  followMilestoneSignal,
+  getCommitmentStateQuery,
+  getMilestoneStateQuery,
+  MilestoneActivities,
+  milestoneWorkflowId,
+  replanMilestoneSignal,
+  resolveEscalationUpdate,
+  reviewEvidenceUpdate,
+  submitEvidenceUpdate,
+} from '../../workflows/src/messages';
+import { CompletionLevel, MilestoneStatus } from '../../libs/domain/src';
+import { commitmentWorkflow, milestoneWorkflow } from '../../workflows/src';
 
 export const scenarioActivities: MilestoneActivities = {
   setMilestoneStatus: async () => true,
@@ -35,10 +47,30 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-/** Histories named milestone-v1-* predate the lifecycle-v2 patch, milestone-v2-* the search-attributes patch; they stay as recorded. */
+/** Starts a commitment workflow following one milestone per entry of `dueInSeconds`, as the API does (signal-with-start). */
+async function commitmentWithMilestones(client: Client, taskQueue: string, name: string, dueInSeconds: number[]) {
+  const commitmentId = `replay-${name}-${Date.now()}`;
+  const workflowId = `commitment-${commitmentId}`;
+  const input = { commitmentId, planId: 'replay-plan', leadAgencyId: 'replay-agency' };
+  const signal = <T>(definition: Parameters<typeof client.workflow.signalWithStart>[1]['signal'], payload: T) =>
+    client.workflow.signalWithStart(commitmentWorkflow, { workflowId, taskQueue, args: [input], signal: definition, signalArgs: [payload] as never });
+  const milestones = dueInSeconds.map((due, i) => ({ ...milestone(`${name}-${i}-${Date.now()}`, due, { evidenceRequestLeadSeconds: 3600, reminderIntervalSeconds: 3600 }), status: MilestoneStatus.NotStarted, responsibleAgencyId: 'replay-agency' }));
+  for (const m of milestones) await signal(followMilestoneSignal, m);
+  const handle = client.workflow.getHandle<typeof commitmentWorkflow>(workflowId);
+  await until(async () => {
+    const state = await handle.query(getCommitmentStateQuery);
+    return state.pending === 0 && state.milestones.length === milestones.length;
+  });
+  return { workflowId, handle, milestones, signal };
+}
+
+/**
+ * Histories named milestone-v1-* predate the lifecycle-v2 patch, milestone-v2-* the search-attributes
+ * patch, milestone-v3-* the commitment workflow and the close-on-imb-resolution patch; they stay as recorded.
+ */
 export const SCENARIOS: Scenario[] = [
   {
-    name: 'milestone-v3-evidence-returned-then-accepted',
+    name: 'milestone-v4-evidence-returned-then-accepted',
     async run(client, taskQueue) {
       const input = milestone('evidence-on-time', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 60 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -54,7 +86,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'milestone-v3-overdue-escalated-resolved',
+    name: 'milestone-v4-overdue-escalated-resolved-kept-open',
     async run(client, taskQueue) {
       const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 1 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -65,11 +97,45 @@ export const SCENARIOS: Scenario[] = [
       });
       const { escalation } = await handle.query(getMilestoneStateQuery);
       await handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb' }] });
-      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb', text: 'New date agreed' }] });
+      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb', text: 'New date agreed', keepMilestoneOpen: true }] });
       await handle.executeUpdate(submitEvidenceUpdate, { args: [{ evidenceId: 'evidence-late', evidenceRequestId: 'request-1' }] });
       await handle.executeUpdate(reviewEvidenceUpdate, { args: [{ evidenceId: 'evidence-late', decision: 'accept', completion: CompletionLevel.Limited, reviewer: 'committee' }] });
       await handle.result();
       return workflowId;
+    },
+  },
+  {
+    name: 'milestone-v4-closed-without-evidence',
+    async run(client, taskQueue) {
+      const input = milestone('never-delivered', 1, { evidenceRequestLeadSeconds: 1, reminderIntervalSeconds: 3600, maxReminders: 0, escalationGraceSeconds: 0, secondLevelEscalationSeconds: 3600 });
+      const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
+      const handle = await client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [input] });
+      await until(async () => (await handle.query(getMilestoneStateQuery)).escalation?.status === 'open');
+      const { escalation } = await handle.query(getMilestoneStateQuery);
+      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb', text: 'Not delivered' }] });
+      await handle.result();
+      return workflowId;
+    },
+  },
+  {
+    name: 'commitment-v1-follow-replan-cancel',
+    async run(client, taskQueue) {
+      const { workflowId, handle, milestones, signal } = await commitmentWithMilestones(client, taskQueue, 'follow-replan-cancel', [3600, 7200]);
+      await signal(replanMilestoneSignal, { milestoneId: milestones[0].milestoneId, replanningId: 'replanning-1', dueAt: new Date(Date.now() + 9000_000).toISOString(), reason: 'Budget approved late' });
+      for (const m of milestones) await signal(cancelMilestoneSignal, { milestoneId: m.milestoneId, reason: 'Commitment dropped' });
+      await handle.result();
+      return workflowId;
+    },
+  },
+  {
+    name: 'milestone-v4-child-of-commitment-cancelled',
+    async run(client, taskQueue) {
+      const { handle, milestones, signal } = await commitmentWithMilestones(client, taskQueue, 'child', [3600]);
+      await signal(cancelMilestoneSignal, { milestoneId: milestones[0].milestoneId, reason: 'Merged into another milestone' });
+      await handle.result(); // the child told its parent it ended
+      const childId = milestoneWorkflowId(milestones[0].milestoneId);
+      await client.workflow.getHandle(childId).result();
+      return childId;
     },
   },
 ];
