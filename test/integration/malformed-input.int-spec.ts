@@ -694,7 +694,11 @@ describe('malformed input on writing routes', () => {
         required: ['text'],
         strings: ['text'],
         wrongTypes: [{ body: { text: { es: 'Publicar' } }, fields: ['text'] }],
-        customCases: [{ name: 'an empty text', body: () => ({ text: '' }), fields: ['text'], status: 400 }],
+        customCases: [
+          { name: 'an empty text', body: () => ({ text: '' }), fields: ['text'], status: 400 },
+          ...(action === 'resolve' ? [{ name: 'keepMilestoneOpen that is not a boolean', body: () => ({ text: 'Resolved', keepMilestoneOpen: 'yes' }), fields: ['keepMilestoneOpen'], status: 400 }] : []),
+          ...(action === 'recommendation' ? [{ name: 'keepMilestoneOpen, which only resolving takes', body: () => ({ text: 'Publish it', keepMilestoneOpen: true }), fields: ['keepMilestoneOpen'], status: 400 }] : []),
+        ],
         snapshot: escalationRow,
       }),
     ),
