@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const CALLERS = ['admin', 'coordinator-A', 'agency-own-A', 'agency-other-A', 'imb-A', 'coordinator-B', 'public', 'revoked-token', 'unknown-token'] as const;
@@ -502,7 +502,9 @@ describe('authorization matrix', () => {
     const milestone = async (commitmentId: string, title: string, dueInSeconds: number, agencyId = a.agencyId) => {
       const now = Date.now();
       const body = { title, startAt: new Date(now).toISOString(), dueAt: new Date(now + dueInSeconds * 1000).toISOString(), responsibleAgencyId: agencyId };
-      return (await adminPost(`/commitments/${commitmentId}/milestones`, body)) as { id: string; workflowId: string };
+      const created = (await adminPost(`/commitments/${commitmentId}/milestones`, body)) as { id: string; workflowId: string };
+      await workflowStarted(system, created.workflowId);
+      return created;
     };
     // The request is stored before its email goes out.
     const requestMail = (title: string) => system.mail.waitFor((m) => (m.parsed.subject ?? '').endsWith(title), 30_000);

@@ -3,7 +3,7 @@
  * the field, replanning history, optimistic concurrency (ETag/If-Match), idempotent POSTs, the audit
  * trail, progress roll-up, assessments and tokens.
  */
-import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { createPlanFixture, PlanFixture, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 describe('plan model', () => {
@@ -27,7 +27,7 @@ describe('plan model', () => {
       .set(fixture.coordinator)
       .send({ title: 'Milestone', startAt: day(0), dueAt: day(30), responsibleAgencyId: fixture.agencyId, ...body })
       .expect(201);
-    return response.body as { id: string; version: number; dueAt: string; workflow: { effect: string } };
+    return response.body as { id: string; version: number; dueAt: string; workflowId: string; workflow: { effect: string } };
   }
 
   async function commitment(fixture: PlanFixture, title = 'Another commitment') {
@@ -116,7 +116,14 @@ describe('plan model', () => {
       const bad = await system.http().patch(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).set('If-Match', patched.headers.etag).send({ policy: { maxReminders: -1 } }).expect(400);
       expect(fields(bad.body)).toEqual(['policy.maxReminders']);
 
+      // No worker runs here: the commitment's workflow holds the milestone until one comes.
       const created = await milestone(fixture);
+      await system.startWorker();
+      try {
+        await workflowStarted(system, created.workflowId);
+      } finally {
+        await system.stopWorker();
+      }
       const history = await system.temporal.workflow.getHandle(`milestone-${created.id}`).fetchHistory();
       const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
       const input = JSON.parse(Buffer.from(payload.data!).toString('utf8'));
