@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       const tokensFile = path.join(dataDir, 'demo-tokens.json');
       if (demo.tokens) writeFileSync(tokensFile, JSON.stringify(demo.tokens, null, 2), { mode: 0o600 });
       demoTokens = demo.tokens ?? (existsSync(tokensFile) ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoTokens) : null);
-      log(demo.loaded ? `Loaded the Rosario demo plan: ${demo.milestones} milestone workflows started.` : 'The Rosario demo plan was loaded by an earlier run; reusing it.');
+      log(demo.loaded ? `Loaded the Rosario demo plan: ${demo.milestones} milestones handed to their commitment workflows.` : 'The Rosario demo plan was loaded by an earlier run; reusing it.');
     }
 
     console.log(
