@@ -9,7 +9,7 @@ import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { APP_CONFIG, AppConfig } from '../../libs/config/src';
+import { APP_CONFIG, AppConfig, HOUSEKEEPING_DEFAULTS } from '../../libs/config/src';
 import { MailSink } from '../../infra/dev-stack/mail-sink';
 
 /** Settings of one test file's system: its own task queue and mail sink, the run's shared servers. */
@@ -30,6 +30,7 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     evidenceDir: mkdtempSync(path.join(tmpdir(), 'ogp-monitor-test-evidence-')),
     maxEvidenceFileBytes: 20 * 1024 * 1024,
     logLevel: 'warn',
+    housekeeping: { ...HOUSEKEEPING_DEFAULTS },
     ...overrides,
   };
 }

@@ -18,7 +18,13 @@ describe('loadConfig', () => {
       logLevel: 'info',
       evidenceDir: './.data/evidence',
       maxEvidenceFileBytes: 20 * 1024 * 1024,
+      housekeeping: { intervalMinutes: 60, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 },
     });
+  });
+
+  it('reads the housekeeping settings', () => {
+    const config = loadConfig({ ...minimal, HOUSEKEEPING_INTERVAL_MINUTES: '15', EVIDENCE_ORPHAN_GRACE_MINUTES: '120', IDEMPOTENCY_RETENTION_HOURS: '24' });
+    expect(config.housekeeping).toEqual({ intervalMinutes: 15, orphanedEvidenceGraceMinutes: 120, idempotencyRetentionHours: 24 });
   });
 
   it('reads every setting from the environment', () => {
@@ -34,6 +40,10 @@ describe('loadConfig', () => {
     [{ MAX_EVIDENCE_FILE_BYTES: '20MB' }, 'MAX_EVIDENCE_FILE_BYTES'],
     [{ MAX_EVIDENCE_FILE_BYTES: '0' }, 'MAX_EVIDENCE_FILE_BYTES'],
     [{ MAX_EVIDENCE_FILE_BYTES: '1.5' }, 'MAX_EVIDENCE_FILE_BYTES'],
+    [{ HOUSEKEEPING_INTERVAL_MINUTES: '0' }, 'HOUSEKEEPING_INTERVAL_MINUTES'],
+    [{ EVIDENCE_ORPHAN_GRACE_MINUTES: 'an hour' }, 'EVIDENCE_ORPHAN_GRACE_MINUTES'],
+    [{ IDEMPOTENCY_RETENTION_HOURS: '-1' }, 'IDEMPOTENCY_RETENTION_HOURS'],
+    [{ IDEMPOTENCY_RETENTION_HOURS: '2.5' }, 'IDEMPOTENCY_RETENTION_HOURS'],
   ])('refuses %p with an error naming %s', (override, name) => {
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(ConfigError);
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(name);

@@ -28,12 +28,28 @@ export interface AppConfig {
   /** Largest evidence file accepted, in bytes (each file of an upload). */
   maxEvidenceFileBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  housekeeping: HousekeepingConfig;
+}
+
+/** The worker's periodic clean-up (the `ogp-housekeeping` Temporal Schedule). */
+export interface HousekeepingConfig {
+  /** Minutes between two runs of the schedule. */
+  intervalMinutes: number;
+  /**
+   * Stored evidence bytes that no evidence_file row references are removed once older than this:
+   * an upload stores its bytes a moment before it commits its rows, so a young orphan may be one in flight.
+   */
+  orphanedEvidenceGraceMinutes: number;
+  /** Idempotency records older than this are removed: a retry after that runs the request again. */
+  idempotencyRetentionHours: number;
 }
 
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const DEFAULT_MAX_EVIDENCE_FILE_BYTES = 20 * 1024 * 1024;
+/** Hourly runs; an hour's grace for uploads in flight; idempotency keys honoured for 7 days. */
+export const HOUSEKEEPING_DEFAULTS: Readonly<HousekeepingConfig> = { intervalMinutes: 60, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 };
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -46,6 +62,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(maxEvidenceFileBytes) || maxEvidenceFileBytes < 1 || maxEvidenceFileBytes > MAX_INT4) {
     throw new ConfigError(`MAX_EVIDENCE_FILE_BYTES must be a whole number of bytes up to ${MAX_INT4}, got "${env.MAX_EVIDENCE_FILE_BYTES}"`);
   }
+  const housekeeping: HousekeepingConfig = {
+    intervalMinutes: positiveInteger(env, 'HOUSEKEEPING_INTERVAL_MINUTES', HOUSEKEEPING_DEFAULTS.intervalMinutes),
+    orphanedEvidenceGraceMinutes: positiveInteger(env, 'EVIDENCE_ORPHAN_GRACE_MINUTES', HOUSEKEEPING_DEFAULTS.orphanedEvidenceGraceMinutes),
+    idempotencyRetentionHours: positiveInteger(env, 'IDEMPOTENCY_RETENTION_HOURS', HOUSEKEEPING_DEFAULTS.idempotencyRetentionHours),
+  };
   return {
     port,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
@@ -63,7 +84,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     evidenceDir: env.EVIDENCE_DIR || './.data/evidence',
     maxEvidenceFileBytes,
     logLevel,
+    housekeeping,
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${text}"`);
+  return value;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -9,6 +9,15 @@ export interface EvidenceStorage {
   get(key: string): Promise<Buffer>;
   /** Removes what is stored under `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /** Every stored object, in no particular order (objects written meanwhile may or may not appear). */
+  list(): AsyncIterable<StoredObject>;
+}
+
+/** What `list` tells about a stored object. */
+export interface StoredObject {
+  key: string;
+  /** When its bytes were last written. */
+  modifiedAt: Date;
 }
 
 /** Injection token of the EvidenceStorage. */
@@ -30,7 +39,9 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Refuses anything but our own keys: no `..`, no absolute paths, no empty or odd segments. */
 export function assertStorageKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 200 || key.includes('..') || !key.split('/').every((segment) => SEGMENT.test(segment))) {
-    throw new InvalidStorageKeyError(String(key));
-  }
+  if (!isStorageKey(key)) throw new InvalidStorageKeyError(String(key));
+}
+
+export function isStorageKey(key: string): boolean {
+  return typeof key === 'string' && key.length > 0 && key.length <= 200 && !key.includes('..') && key.split('/').every((segment) => SEGMENT.test(segment));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InvalidStorageKeyError, StoredObjectNotFoundError } from './evidence-storage';
@@ -69,6 +69,29 @@ describe('LocalDiskEvidenceStorage', () => {
       expect(filesIn(dir)).toEqual([]);
     },
   );
+
+  it('lists every stored key with its modification time, skipping temporary files of unfinished writes', async () => {
+    await storage.put('ab/ab12', Buffer.from('one'));
+    await storage.put('cd/cd34', Buffer.from('two'));
+    await storage.put('top', Buffer.from('three'));
+    const written = new Date('2024-03-01T10:00:00Z');
+    utimesSync(path.join(dir, 'evidence', 'cd', 'cd34'), written, written);
+    writeFileSync(path.join(dir, 'evidence', 'ab', '.ab99.0a1b2c.tmp'), 'half a file');
+
+    const listed = [];
+    for await (const object of storage.list()) listed.push(object);
+    expect(listed.map((o) => o.key).sort()).toEqual(['ab/ab12', 'cd/cd34', 'top']);
+    expect(listed.find((o) => o.key === 'cd/cd34')?.modifiedAt).toEqual(written);
+  });
+
+  it('lists nothing when nothing was ever stored (no directory yet)', async () => {
+    const listed = [];
+    for await (const object of storage.list()) listed.push(object);
+    expect(listed).toEqual([]);
+    mkdirSync(path.join(dir, 'evidence', 'empty'), { recursive: true });
+    for await (const object of storage.list()) listed.push(object);
+    expect(listed).toEqual([]);
+  });
 
   it('never reads outside its directory', async () => {
     writeFileSync(path.join(dir, 'secret'), 'outside');

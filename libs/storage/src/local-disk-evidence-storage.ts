@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, opendir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import { assertStorageKey, EvidenceStorage, InvalidStorageKeyError, StoredObjectNotFoundError } from './evidence-storage';
+import { assertStorageKey, EvidenceStorage, InvalidStorageKeyError, isStorageKey, StoredObject, StoredObjectNotFoundError } from './evidence-storage';
 
 /**
  * Evidence files on the local disk, under one directory. A write goes to a temporary file next to
@@ -47,6 +47,40 @@ export class LocalDiskEvidenceStorage implements EvidenceStorage {
       await unlink(this.pathOf(key));
     } catch (error) {
       if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Walks the directory tree; temporary files of writes in progress (`.name.….tmp`) are not keys and are skipped. */
+  async *list(): AsyncIterable<StoredObject> {
+    yield* this.listUnder('');
+  }
+
+  private async *listUnder(prefix: string): AsyncIterable<StoredObject> {
+    let directory;
+    try {
+      directory = await opendir(path.join(this.root, prefix));
+    } catch (error) {
+      if (isNotFound(error)) return; // nothing stored yet, or removed while we walked
+      throw error;
+    }
+    for await (const entry of directory) {
+      const key = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        yield* this.listUnder(key);
+      } else if (entry.isFile() && isStorageKey(key)) {
+        const modifiedAt = await this.modifiedAt(key);
+        if (modifiedAt) yield { key, modifiedAt };
+      }
+    }
+  }
+
+  /** Null when the file went away since the directory was read (deleted meanwhile). */
+  private async modifiedAt(key: string): Promise<Date | null> {
+    try {
+      return (await stat(this.pathOf(key))).mtime;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
     }
   }
 

@@ -4,6 +4,7 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiOkResponse
 import type { Request } from 'express';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
+import { IdempotencyAfterUpload, UploadIdempotencyInterceptor } from '../common/idempotency.interceptor';
 import { EvidenceReceiptDto, EvidenceRequestViewDto, SUBMIT_EVIDENCE_MULTIPART_SCHEMA, SubmitEvidenceDto } from './dto/evidence-upload.dto';
 import { MAX_EVIDENCE_FILES, UploadedEvidenceFile } from './evidence-files';
 import { EvidenceUploadErrorsInterceptor } from './evidence-upload.interceptor';
@@ -21,8 +22,14 @@ export function ApiEvidenceSubmissionBody() {
   );
 }
 
-/** Where the files of an evidence submission are read (multer; memory storage, limits from the config). */
-export const EVIDENCE_FILES_INTERCEPTORS = [EvidenceUploadErrorsInterceptor, FilesInterceptor('files', MAX_EVIDENCE_FILES)] as const;
+/**
+ * Where the files of an evidence submission are read (multer; memory storage, limits from the
+ * config), in this order: multer's refusals become problem documents; the form is read; then the
+ * Idempotency-Key is checked against the request with its files, before anything is stored.
+ */
+export function ReceivesEvidenceFiles() {
+  return applyDecorators(IdempotencyAfterUpload(), UseInterceptors(EvidenceUploadErrorsInterceptor, FilesInterceptor('files', MAX_EVIDENCE_FILES), UploadIdempotencyInterceptor));
+}
 
 /** Reached from the link in an evidence-request email; the signed token is the credential. */
 @ApiTags('evidence uploads')
@@ -45,7 +52,7 @@ export class EvidenceUploadsController {
   }
 
   @Post(':token')
-  @UseInterceptors(...EVIDENCE_FILES_INTERCEPTORS)
+  @ReceivesEvidenceFiles()
   @ApiEvidenceSubmissionBody()
   @ApiCreatedResponse({ type: EvidenceReceiptDto })
   submit(@Param('token') token: string, @Req() request: Request, @Body() body: unknown, @UploadedFiles() files: UploadedEvidenceFile[] | undefined): Promise<EvidenceReceiptDto> {

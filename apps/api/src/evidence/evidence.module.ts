@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StorageModule } from '@app/storage';
+import { UploadIdempotencyInterceptor } from '../common/idempotency.interceptor';
 import { PlansModule } from '../plans/plans.module';
 import { EvidenceReadService } from './evidence-read.service';
 import { EvidenceMulterModule, EvidenceUploadErrorsInterceptor } from './evidence-upload.interceptor';
@@ -10,6 +11,6 @@ import { MilestoneEvidenceController } from './milestone-evidence.controller';
 @Module({
   imports: [StorageModule, PlansModule, EvidenceMulterModule],
   controllers: [EvidenceUploadsController, MilestoneEvidenceController],
-  providers: [EvidenceUploadsService, EvidenceReadService, EvidenceUploadErrorsInterceptor],
+  providers: [EvidenceUploadsService, EvidenceReadService, EvidenceUploadErrorsInterceptor, UploadIdempotencyInterceptor],
 })
 export class EvidenceModule {}

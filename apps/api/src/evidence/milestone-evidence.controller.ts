@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, StreamableFile, UploadedFiles } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor, Role } from '../auth/actor';
@@ -9,7 +9,7 @@ import { UuidParam } from '../common/uuid-param';
 import { EvidenceDto, EvidenceReceiptDto } from './dto/evidence-upload.dto';
 import { attachmentDisposition, UploadedEvidenceFile } from './evidence-files';
 import { EvidenceReadService } from './evidence-read.service';
-import { ApiEvidenceSubmissionBody, EVIDENCE_FILES_INTERCEPTORS } from './evidence-uploads.controller';
+import { ApiEvidenceSubmissionBody, ReceivesEvidenceFiles } from './evidence-uploads.controller';
 import { EvidenceUploadsService } from './evidence-uploads.service';
 
 /** Evidence with an API token: an agency answers for its own milestones; coordinators and the IMB read. */
@@ -28,7 +28,7 @@ export class MilestoneEvidenceController {
 
   @Post('milestones/:milestoneId/evidence')
   @Roles(Role.Agency, Role.Coordinator)
-  @UseInterceptors(...EVIDENCE_FILES_INTERCEPTORS)
+  @ReceivesEvidenceFiles()
   @ApiOperation({ summary: "Answer the milestone's open evidence request (409 when none is open), as the upload link does; JSON or multipart with files" })
   @ApiEvidenceSubmissionBody()
   @ApiCreatedResponse({ type: EvidenceReceiptDto })

@@ -1,16 +1,20 @@
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ensureSearchAttributes } from '@app/temporal';
+import { HousekeepingActivities } from '../activities/housekeeping.activities';
 import { MilestoneActivities } from '../activities/milestone.activities';
+import { ensureHousekeepingSchedule } from './housekeeping-schedule';
 
 /** The workflow bundle's entry: workflows/src/index.ts (or its compiled twin under dist/). */
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '../../../../workflows/src'));
 
 /**
  * Owns the Temporal Worker: creates it when the application starts, keeps its run promise, and on
- * shutdown lets in-flight tasks finish before the connection closes.
+ * shutdown lets in-flight tasks finish before the connection closes. Before the worker starts, it
+ * makes sure the housekeeping schedule exists (a failure there leaves no worker running).
  */
 @Injectable()
 export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,18 +26,20 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly milestoneActivities: MilestoneActivities,
+    private readonly housekeepingActivities: HousekeepingActivities,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const added = await ensureSearchAttributes(this.config.temporal.address, this.config.temporal.namespace);
     if (added.length > 0) this.logger.log({ msg: 'registered search attributes', added });
+    await this.ensureHousekeepingSchedule();
     this.connection = await NativeConnection.connect({ address: this.config.temporal.address });
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
-      activities: bindActivities(this.milestoneActivities),
+      activities: { ...bindActivities(this.milestoneActivities), ...bindActivities(this.housekeepingActivities) },
     });
     this.running = this.worker.run();
     // A worker that stops on its own (fatal error) must take the process down, not idle silently.
@@ -42,6 +48,18 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       process.exitCode = 1;
     });
     this.logger.log({ msg: 'Temporal worker running', taskQueue: this.config.temporal.taskQueue, address: this.config.temporal.address });
+  }
+
+  private async ensureHousekeepingSchedule(): Promise<void> {
+    const connection = await Connection.connect({ address: this.config.temporal.address });
+    try {
+      const client = new Client({ connection, namespace: this.config.temporal.namespace });
+      const { intervalMinutes } = this.config.housekeeping;
+      const outcome = await ensureHousekeepingSchedule(client, { taskQueue: this.config.temporal.taskQueue, intervalMinutes });
+      this.logger.log({ msg: `housekeeping schedule ${outcome}`, intervalMinutes });
+    } finally {
+      await connection.close();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

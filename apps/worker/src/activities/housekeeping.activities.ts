@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { heartbeat } from '@temporalio/activity';
+import { DataSource, In } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EvidenceFileEntity, IdempotencyRecordEntity } from '@app/persistence';
+import { EVIDENCE_STORAGE, EvidenceStorage, sweepOrphanedObjects } from '@app/storage';
+import type { EvidenceSweepResult, HousekeepingActivities as HousekeepingActivitiesContract, IdempotencyPruneResult } from '@app/workflows';
+
+/** Rows deleted per statement, so a large backlog never holds one long lock on the table. */
+const PRUNE_BATCH = 1000;
+
+/** I/O of the housekeeping workflow. Both are safe to run again: they only remove what is already due for removal. */
+@Injectable()
+export class HousekeepingActivities implements HousekeepingActivitiesContract {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Removes stored evidence bytes that no evidence_file row refers to, once older than the grace. */
+  async sweepOrphanedEvidence(): Promise<EvidenceSweepResult> {
+    const graceMs = this.config.housekeeping.orphanedEvidenceGraceMinutes * 60_000;
+    const files = this.db.getRepository(EvidenceFileEntity);
+    return sweepOrphanedObjects(this.storage, {
+      olderThan: new Date(Date.now() - graceMs),
+      referenced: async (keys) => new Set((await files.find({ select: { storageKey: true }, where: { storageKey: In(keys) } })).map((file) => file.storageKey)),
+      onBatch: (progress) => heartbeat(progress),
+    });
+  }
+
+  /** Removes idempotency records older than the retention; younger ones (in flight or replayable) stay. */
+  async pruneIdempotencyRecords(): Promise<IdempotencyPruneResult> {
+    const hours = this.config.housekeeping.idempotencyRetentionHours;
+    const records = this.db.getRepository(IdempotencyRecordEntity);
+    let deleted = 0;
+    for (;;) {
+      // created_at is stamped by the database, so the database's clock decides what is old.
+      const batch = await records
+        .createQueryBuilder()
+        .delete()
+        .where('ctid IN (SELECT ctid FROM idempotency_record WHERE created_at < now() - make_interval(hours => :hours) LIMIT :limit)', { hours, limit: PRUNE_BATCH })
+        .execute();
+      deleted += batch.affected ?? 0;
+      heartbeat({ deleted });
+      if ((batch.affected ?? 0) < PRUNE_BATCH) return { deleted };
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The housekeeping workflow's contract: its ids and the activities it calls. The worker imports this
+ * file (not the workflow) to implement the activities and to create the schedule.
+ */
+
+export const HOUSEKEEPING_WORKFLOW_TYPE = 'housekeepingWorkflow';
+
+/** The Temporal Schedule that runs housekeepingWorkflow; its runs are `ogp-housekeeping-<time>`. */
+export const HOUSEKEEPING_SCHEDULE_ID = 'ogp-housekeeping';
+
+/** Stored evidence bytes no evidence_file row refers to (an upload crashed before committing). */
+export interface EvidenceSweepResult {
+  /** Stored objects listed. */
+  scanned: number;
+  /** Older than the grace and referenced: kept. */
+  referenced: number;
+  /** Younger than the grace: kept without a look-up (their upload may still be committing). */
+  keptYoung: number;
+  deleted: number;
+}
+
+export interface IdempotencyPruneResult {
+  /** Idempotency records older than the retention that were removed. */
+  deleted: number;
+}
+
+export interface HousekeepingResult {
+  evidence: EvidenceSweepResult;
+  idempotency: IdempotencyPruneResult;
+}
+
+/** I/O of the housekeeping workflow; grace and retention come from the worker's configuration. */
+export interface HousekeepingActivities {
+  sweepOrphanedEvidence(): Promise<EvidenceSweepResult>;
+  pruneIdempotencyRecords(): Promise<IdempotencyPruneResult>;
+}
