@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The stored outcome of a POST sent with an Idempotency-Key, replayed when the key comes again. */
 @Entity('idempotency_record')
@@ -21,6 +21,8 @@ export class IdempotencyRecordEntity {
   @Column({ type: 'jsonb', nullable: true })
   response!: unknown;
 
+  /** Housekeeping prunes by age (index idempotency_record_created_at_idx). */
+  @Index('idempotency_record_created_at_idx')
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 }
