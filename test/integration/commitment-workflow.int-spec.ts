@@ -3,10 +3,8 @@
  * activities: messages sent before any worker runs are carried in order, milestone workflows from
  * before commitment workflows existed are attached, and the commitment closes when its milestones have.
  */
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
 import { MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
 import { commitmentWorkflow, milestoneWorkflow } from '../../workflows/src';
 import {
@@ -22,33 +20,26 @@ import {
   replanMilestoneSignal,
   resolveEscalationUpdate,
 } from '../../workflows/src/messages';
-import { ActivityCall, fakeMilestoneActivities } from '../support/fake-milestone-activities';
+import { ActivityCall } from '../support/fake-milestone-activities';
 import { eventually } from '../support/fixtures';
+import { startWorkflowTestEnv, WorkflowTestEnv } from '../support/workflow-test-env';
 
 describe('commitmentWorkflow', () => {
-  let bundle: WorkflowBundleWithSourceMap;
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
+  let env: WorkflowTestEnv;
   let client: Client;
 
   beforeAll(async () => {
-    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
-    const address = process.env.TEST_TEMPORAL_ADDRESS!;
-    nativeConnection = await NativeConnection.connect({ address });
-    connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    env = await startWorkflowTestEnv();
+    client = env.client;
   });
 
   afterAll(async () => {
-    await connection?.close();
-    await nativeConnection?.close();
+    await env?.close();
   });
 
+  // Messages are sent before any worker polls: a test picks its task queue first, then runs a worker on it.
   const newTaskQueue = () => `commitment-${randomUUID()}`;
-  const runWorker = async <T>(taskQueue: string, calls: ActivityCall[], run: () => Promise<T>): Promise<T> => {
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeMilestoneActivities(calls) });
-    return worker.runUntil(run());
-  };
+  const runWorker = <T>(taskQueue: string, calls: ActivityCall[], run: () => Promise<T>): Promise<T> => env.withWorker(calls, run, taskQueue);
   const commitment = () => ({ commitmentId: randomUUID(), planId: randomUUID(), leadAgencyId: randomUUID() });
   const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
   const milestone = (dueInSeconds: number, policy: Parameters<typeof resolvePolicy>[0] = { evidenceRequestLeadSeconds: 3600, reminderIntervalSeconds: 3600 }): FollowMilestoneInput => ({

@@ -5,13 +5,11 @@
  * row, no stored bytes).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus } from '../../libs/persistence/src';
 import { signUploadLink } from '../../libs/security/src';
-import { createPlanFixture, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createPlanFixture, filesUnder, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -44,14 +42,7 @@ describe('evidence uploads with files', () => {
   const http = () => system.http();
 
   /** Every file under the evidence directory (temporary files included). */
-  const storedFiles = (): string[] => {
-    const dir = system.config.evidenceDir;
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-      .sort();
-  };
+  const storedFiles = (): string[] => filesUnder(system.config.evidenceDir);
 
   async function createMilestone(title: string, options: { dueInSeconds?: number; agencyId?: string } = {}): Promise<string> {
     const now = Date.now();

@@ -2,39 +2,27 @@
  * The milestone workflow alone, on the real dev server, with recorded fake activities: its timers,
  * its messages and its state, without a database or mail.
  */
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
 import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
 import { getMilestoneStateQuery, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
-import { ActivityCall as Call, fakeMilestoneActivities as fakeActivities } from '../support/fake-milestone-activities';
+import { ActivityCall as Call } from '../support/fake-milestone-activities';
+import { startWorkflowTestEnv, WorkflowTestEnv } from '../support/workflow-test-env';
 import { milestoneWorkflow } from '../../workflows/src';
 
 describe('milestoneWorkflow', () => {
-  let bundle: WorkflowBundleWithSourceMap;
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
+  let env: WorkflowTestEnv;
   let client: Client;
+  const withWorker: WorkflowTestEnv['withWorker'] = (calls, run) => env.withWorker(calls, run);
 
   beforeAll(async () => {
-    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
-    const address = process.env.TEST_TEMPORAL_ADDRESS!;
-    nativeConnection = await NativeConnection.connect({ address });
-    connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    env = await startWorkflowTestEnv();
+    client = env.client;
   });
 
   afterAll(async () => {
-    await connection?.close();
-    await nativeConnection?.close();
+    await env?.close();
   });
-
-  async function withWorker<T>(calls: Call[], run: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `wf-${randomUUID()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities: fakeActivities(calls) });
-    return worker.runUntil(run(taskQueue));
-  }
 
   const input = (startInSeconds: number, dueInSeconds: number, policy: Parameters<typeof resolvePolicy>[0]) => {
     const milestoneId = randomUUID();

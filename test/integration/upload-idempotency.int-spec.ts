@@ -4,11 +4,9 @@
  * with other files (or other fields) is refused with 422, in both cases storing nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { EvidenceEntity, EvidenceFileEntity } from '../../libs/persistence/src';
-import { createMilestone, createPlanFixture, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createMilestone, createPlanFixture, filesUnder, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -22,14 +20,7 @@ describe('Idempotency-Key on multipart evidence uploads', () => {
   let fixture: PlanFixture;
 
   /** Every file under the evidence directory, temporary files included. */
-  const storedFiles = (): string[] => {
-    const dir = system.config.evidenceDir;
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
-      .sort();
-  };
+  const storedFiles = (): string[] => filesUnder(system.config.evidenceDir);
 
   /** A milestone whose workflow has asked for evidence (59 s before a due date 60 s away), and the upload link of its email. */
   async function milestoneWithOpenRequest(title: string): Promise<{ milestoneId: string; token: string }> {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import type { MonitoringPolicy } from '../../libs/domain/src';
 import type { TestSystem } from './test-system';
 
@@ -111,4 +113,13 @@ export async function createMilestone(system: TestSystem, fixture: PlanFixture, 
   const created = response.body as CreatedMilestone;
   if (created.workflow.effect === 'following') await workflowStarted(system, created.workflowId);
   return created;
+}
+
+/** Every file under `dir` (relative paths, sorted), temporary files included: what a refused upload must not leave. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
 }

@@ -80,7 +80,7 @@ export interface CommitmentState {
   /** `active` while a milestone is followed; `closed` when every followed milestone has closed. */
   status: 'active' | 'closed';
   milestones: FollowedMilestone[];
-  /** Messages received but not yet carried to their milestone workflow. */
+  /** Messages received but not yet carried to their milestone workflow (the one being carried included). */
   pending: number;
   history: MilestoneHistoryEntry[];
 }

@@ -57,6 +57,8 @@ export async function commitmentWorkflow(input: CommitmentWorkflowInput): Promis
     history: input.resume?.history ?? [],
   };
   const queue: CommitmentCommand[] = input.resume?.queue ?? [];
+  /** The message being carried now (it has left the queue but is not done yet). */
+  let carrying = false;
   const record = (event: string, detail?: Record<string, string | number>) => state.history.push({ at: new Date().toISOString(), event, detail });
   const followed = (milestoneId: string) => state.milestones.find((m) => m.milestoneId === milestoneId);
   const allClosed = () => state.milestones.length > 0 && state.milestones.every((m) => m.state === 'closed');
@@ -71,7 +73,7 @@ export async function commitmentWorkflow(input: CommitmentWorkflowInput): Promis
     milestone.outcome = status;
     record('milestone_closed', { milestoneId, status });
   });
-  setHandler(getCommitmentStateQuery, () => ({ ...state, pending: queue.length }));
+  setHandler(getCommitmentStateQuery, () => ({ ...state, pending: queue.length + (carrying ? 1 : 0) }));
 
   let publishedDueAt: string | null = null;
   /** Keeps the earliest due date of the open milestones searchable (each upsert is a command). */
@@ -154,8 +156,10 @@ export async function commitmentWorkflow(input: CommitmentWorkflowInput): Promis
     await condition(() => queue.length > 0 || allClosed() || workflowInfo().continueAsNewSuggested);
     const command = queue.shift();
     if (command) {
+      carrying = true;
       if (command.kind === 'follow') await follow(command.milestone);
       else await forward(command);
+      carrying = false;
       publishDueAt();
       continue;
     }
