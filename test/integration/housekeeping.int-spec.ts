@@ -6,8 +6,8 @@
  * test file's worker points the shared server's schedule at its own task queue.
  */
 import type { ScheduleDescription } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { existsSync, utimesSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { startTemporalDevServer, TemporalDevServer } from '../../infra/dev-stack/temporal-dev-server';
@@ -77,6 +77,16 @@ describe('housekeeping', () => {
     return key;
   }
 
+  /** A temporary file as `put` names its writes in progress, last written `ageMs` ago; returns its path. */
+  function temporaryFile(ageMs: number): string {
+    const file = path.join(storage.root, 'ab', `.${randomUUID()}.${randomBytes(6).toString('hex')}.tmp`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'half a file');
+    const written = new Date(Date.now() - ageMs);
+    utimesSync(file, written, written);
+    return file;
+  }
+
   /** Evidence of a milestone, with one file row referring to `storageKey`. */
   async function evidenceFileRow(storageKey: string): Promise<void> {
     const fixture = await createPlanFixture(system, { status: 'draft' });
@@ -108,6 +118,8 @@ describe('housekeeping', () => {
     const freshOrphan = await storedObject(60_000); // an upload still committing its rows
     const oldReferenced = await storedObject(2 * HOUR);
     await evidenceFileRow(oldReferenced);
+    const abandonedWrite = temporaryFile(2 * HOUR); // a worker died mid-write
+    const writeInProgress = temporaryFile(60_000);
 
     const expired = await idempotencyRecord(200, 201);
     const expiredInFlight = await idempotencyRecord(170, null); // a request whose API process died
@@ -120,7 +132,9 @@ describe('housekeeping', () => {
     const run = system.temporal.workflow.getHandle(described.info.recentActions[0].action.workflow.workflowId);
     const result: HousekeepingResult = await run.result();
 
-    expect(result.evidence).toEqual({ scanned: 3, referenced: 1, keptYoung: 1, deleted: 1 });
+    expect(result.evidence).toEqual({ scanned: 3, referenced: 1, keptYoung: 1, deleted: 1, abandonedWrites: 1 });
+    expect(existsSync(abandonedWrite)).toBe(false);
+    expect(existsSync(writeInProgress)).toBe(true);
     expect(existsSync(path.join(storage.root, oldOrphan))).toBe(false);
     expect(existsSync(path.join(storage.root, freshOrphan))).toBe(true);
     expect((await storage.get(oldReferenced)).toString()).toBe(`bytes of ${oldReferenced}`);
@@ -131,6 +145,6 @@ describe('housekeeping', () => {
 
     // Safe to run again, e.g. started by hand: nothing left to delete.
     const again = await system.temporal.workflow.execute(housekeepingWorkflow, { workflowId: `housekeeping-again-${randomUUID()}`, taskQueue: system.config.temporal.taskQueue });
-    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0 }, idempotency: { deleted: 0 } });
+    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0, abandonedWrites: 0 }, idempotency: { deleted: 0 } });
   });
 });

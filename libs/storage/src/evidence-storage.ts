@@ -11,6 +11,8 @@ export interface EvidenceStorage {
   delete(key: string): Promise<void>;
   /** Every stored object, in no particular order (objects written meanwhile may or may not appear). */
   list(): AsyncIterable<StoredObject>;
+  /** Removes what writes that never finished (the process died mid-write) left, if older than `olderThan`; returns how many. */
+  removeAbandonedWrites(olderThan: Date): Promise<number>;
 }
 
 /** What `list` tells about a stored object. */

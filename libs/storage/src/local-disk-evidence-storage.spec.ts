@@ -84,6 +84,21 @@ describe('LocalDiskEvidenceStorage', () => {
     expect(listed.find((o) => o.key === 'cd/cd34')?.modifiedAt).toEqual(written);
   });
 
+  it('removes temporary files of writes that never finished once older than the cut-off, and nothing else', async () => {
+    await storage.put('ab/ab12', Buffer.from('kept'));
+    const old = new Date(Date.now() - 2 * 3600_000);
+    const abandoned = path.join(dir, 'evidence', 'ab', '.ab99.0a1b2c3d4e5f.tmp');
+    writeFileSync(abandoned, 'half a file');
+    utimesSync(abandoned, old, old);
+    utimesSync(path.join(dir, 'evidence', 'ab', 'ab12'), old, old); // old, but a key: not this method's business
+    writeFileSync(path.join(dir, 'evidence', 'ab', '.ab77.ffffffffffff.tmp'), 'a write in progress');
+    writeFileSync(path.join(dir, 'evidence', '.notes.txt'), 'not ours'); // not a temporary file's name
+
+    expect(await storage.removeAbandonedWrites(new Date(Date.now() - 3600_000))).toBe(1);
+    expect(filesIn(dir)).toEqual([path.join('evidence', '.notes.txt'), path.join('evidence', 'ab', '.ab77.ffffffffffff.tmp'), path.join('evidence', 'ab', 'ab12')].sort());
+    expect(await storage.removeAbandonedWrites(new Date())).toBe(1); // the other one, once it counts as old
+  });
+
   it('lists nothing when nothing was ever stored (no directory yet)', async () => {
     const listed = [];
     for await (const object of storage.list()) listed.push(object);

@@ -52,10 +52,29 @@ export class LocalDiskEvidenceStorage implements EvidenceStorage {
 
   /** Walks the directory tree; temporary files of writes in progress (`.name.….tmp`) are not keys and are skipped. */
   async *list(): AsyncIterable<StoredObject> {
-    yield* this.listUnder('');
+    for await (const file of this.filesUnder('')) {
+      if (!isStorageKey(file.relative)) continue;
+      const modifiedAt = await modifiedAtOf(file.absolute);
+      if (modifiedAt) yield { key: file.relative, modifiedAt };
+    }
   }
 
-  private async *listUnder(prefix: string): AsyncIterable<StoredObject> {
+  /** Temporary files a `put` never renamed (its process died mid-write), once older than `olderThan`. */
+  async removeAbandonedWrites(olderThan: Date): Promise<number> {
+    let removed = 0;
+    for await (const file of this.filesUnder('')) {
+      if (!TEMPORARY_FILE.test(path.basename(file.relative))) continue;
+      const modifiedAt = await modifiedAtOf(file.absolute);
+      if (!modifiedAt || modifiedAt >= olderThan) continue; // gone meanwhile, or a write still in progress
+      await unlink(file.absolute).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  private async *filesUnder(prefix: string): AsyncIterable<{ relative: string; absolute: string }> {
     let directory;
     try {
       directory = await opendir(path.join(this.root, prefix));
@@ -64,23 +83,9 @@ export class LocalDiskEvidenceStorage implements EvidenceStorage {
       throw error;
     }
     for await (const entry of directory) {
-      const key = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        yield* this.listUnder(key);
-      } else if (entry.isFile() && isStorageKey(key)) {
-        const modifiedAt = await this.modifiedAt(key);
-        if (modifiedAt) yield { key, modifiedAt };
-      }
-    }
-  }
-
-  /** Null when the file went away since the directory was read (deleted meanwhile). */
-  private async modifiedAt(key: string): Promise<Date | null> {
-    try {
-      return (await stat(this.pathOf(key))).mtime;
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) yield* this.filesUnder(relative);
+      else if (entry.isFile()) yield { relative, absolute: path.join(this.root, relative) };
     }
   }
 
@@ -90,6 +95,19 @@ export class LocalDiskEvidenceStorage implements EvidenceStorage {
     // Belt and braces: whatever the key, the file stays under the root.
     if (!resolved.startsWith(this.root + path.sep)) throw new InvalidStorageKeyError(key);
     return resolved;
+  }
+}
+
+/** The name `put` gives a write in progress: `.<name>.<12 hex digits>.tmp`. */
+const TEMPORARY_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** Null when the file went away since the directory was read (deleted meanwhile). */
+async function modifiedAtOf(file: string): Promise<Date | null> {
+  try {
+    return (await stat(file)).mtime;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
   }
 }
 

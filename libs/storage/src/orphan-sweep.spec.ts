@@ -46,7 +46,7 @@ describe(sweepOrphanedObjects.name, () => {
       },
     });
 
-    expect(result).toEqual({ scanned: 4, referenced: 1, keptYoung: 2, deleted: 1 });
+    expect(result).toEqual({ scanned: 4, referenced: 1, keptYoung: 2, deleted: 1, abandonedWrites: 0 });
     expect(await keys()).toEqual(['aa/old-referenced', 'bb/fresh-orphan', 'bb/fresh-referenced']);
     expect(lookedUp).toEqual([['aa/old-orphan', 'aa/old-referenced']]);
   });
@@ -66,7 +66,7 @@ describe(sweepOrphanedObjects.name, () => {
       onBatch: (p) => progress.push(p.scanned),
     });
 
-    expect(result).toEqual({ scanned: 7, referenced: 0, keptYoung: 0, deleted: 7 });
+    expect(result).toEqual({ scanned: 7, referenced: 0, keptYoung: 0, deleted: 7, abandonedWrites: 0 });
     expect(batches).toEqual([3, 3, 1]);
     expect(progress).toEqual([3, 6, 7]);
     expect(await keys()).toEqual([]);
@@ -79,6 +79,6 @@ describe(sweepOrphanedObjects.name, () => {
   });
 
   it('finds nothing to do in an empty store', async () => {
-    await expect(sweepOrphanedObjects(storage, { olderThan: now, referenced: async () => new Set() })).resolves.toEqual({ scanned: 0, referenced: 0, keptYoung: 0, deleted: 0 });
+    await expect(sweepOrphanedObjects(storage, { olderThan: now, referenced: async () => new Set() })).resolves.toEqual({ scanned: 0, referenced: 0, keptYoung: 0, deleted: 0, abandonedWrites: 0 });
   });
 });

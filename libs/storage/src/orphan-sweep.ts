@@ -19,6 +19,8 @@ export interface OrphanSweepResult {
   /** Younger than the grace: kept without a look-up (a fresh upload, committed or still committing). */
   keptYoung: number;
   deleted: number;
+  /** Leftovers of writes that never finished (no key, never referenced), older than the grace: removed. */
+  abandonedWrites: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface OrphanSweepResult {
  */
 export async function sweepOrphanedObjects(storage: EvidenceStorage, options: OrphanSweepOptions): Promise<OrphanSweepResult> {
   const batchSize = options.batchSize ?? 500;
-  const result: OrphanSweepResult = { scanned: 0, referenced: 0, keptYoung: 0, deleted: 0 };
+  const result: OrphanSweepResult = { scanned: 0, referenced: 0, keptYoung: 0, deleted: 0, abandonedWrites: 0 };
   let batch: { key: string; modifiedAt: Date }[] = [];
 
   const flush = async () => {
@@ -54,5 +56,6 @@ export async function sweepOrphanedObjects(storage: EvidenceStorage, options: Or
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();
+  result.abandonedWrites = await storage.removeAbandonedWrites(options.olderThan);
   return result;
 }

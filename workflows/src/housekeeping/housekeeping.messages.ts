@@ -17,6 +17,8 @@ export interface EvidenceSweepResult {
   /** Younger than the grace: kept without a look-up (their upload may still be committing). */
   keptYoung: number;
   deleted: number;
+  /** Leftovers of writes that never finished, older than the grace: removed. */
+  abandonedWrites: number;
 }
 
 export interface IdempotencyPruneResult {
