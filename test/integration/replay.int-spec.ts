@@ -31,6 +31,7 @@ describe('workflow replay of recorded histories', () => {
         'milestone-v4-closed-without-evidence.json',
         'milestone-v4-child-of-commitment-cancelled.json',
         'commitment-v1-follow-replan-cancel.json',
+        'housekeeping-v1.json',
       ]),
     );
   });

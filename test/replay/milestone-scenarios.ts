@@ -12,6 +12,7 @@ import {
   followMilestoneSignal,
   getCommitmentStateQuery,
   getMilestoneStateQuery,
+  HousekeepingActivities,
   MilestoneActivities,
   milestoneWorkflowId,
   replanMilestoneSignal,
@@ -20,9 +21,11 @@ import {
   submitEvidenceUpdate,
 } from '../../workflows/src/messages';
 import { CompletionLevel, MilestoneStatus } from '../../libs/domain/src';
-import { commitmentWorkflow, milestoneWorkflow } from '../../workflows/src';
+import { commitmentWorkflow, housekeepingWorkflow, milestoneWorkflow } from '../../workflows/src';
 
-export const scenarioActivities: MilestoneActivities = {
+export const scenarioActivities: MilestoneActivities & HousekeepingActivities = {
+  sweepOrphanedEvidence: async () => ({ scanned: 3, referenced: 1, keptYoung: 1, deleted: 1, abandonedWrites: 1 }),
+  pruneIdempotencyRecords: async () => ({ deleted: 2 }),
   setMilestoneStatus: async () => true,
   openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
   sendEvidenceRequestEmail: async () => 'sent',
@@ -114,6 +117,14 @@ export const SCENARIOS: Scenario[] = [
       const { escalation } = await handle.query(getMilestoneStateQuery);
       await handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: escalation!.id, by: 'imb', text: 'Not delivered' }] });
       await handle.result();
+      return workflowId;
+    },
+  },
+  {
+    name: 'housekeeping-v1',
+    async run(client, taskQueue) {
+      const workflowId = `housekeeping-replay-${Date.now()}`;
+      await client.workflow.execute(housekeepingWorkflow, { workflowId, taskQueue });
       return workflowId;
     },
   },
