@@ -27,6 +27,8 @@ describe('plan changes reach the workflows', () => {
     const b = await createMilestone(system, fixture, 7200, 'Draft milestone B');
     expect(a.workflow.effect).toBe('none');
     await expect(system.temporal.workflow.getHandle(a.workflowId).describe()).rejects.toThrow();
+    const none = await system.http().get(`/commitments/${fixture.commitmentId}/workflow`).set(fixture.coordinator).expect(404);
+    expect(none.body.detail).toContain('no workflow (yet)');
 
     const plan = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
     const activated = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }).expect(200);
@@ -51,6 +53,10 @@ describe('plan changes reach the workflows', () => {
     expect(commitments.body).toEqual([
       { workflowId: `commitment-${fixture.commitmentId}`, type: 'commitment', status: 'RUNNING', commitmentId: fixture.commitmentId, milestoneStatus: null, commitmentStatus: 'active', dueAt: a.dueAt, agencyId: fixture.agencyId },
     ]);
+
+    const followed = await system.http().get(`/commitments/${fixture.commitmentId}/workflow`).set(fixture.coordinator).expect(200);
+    expect(followed.body).toMatchObject({ commitmentId: fixture.commitmentId, status: 'active', pending: 0 });
+    expect(followed.body.milestones.map((m: { workflowId: string; state: string }) => [m.workflowId, m.state]).sort()).toEqual([[a.workflowId, 'running'], [b.workflowId, 'running']].sort());
 
     const closed = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', activated.headers.etag).send({ status: 'closed' }).expect(200);
     expect(closed.body.workflowsChanged).toBe(2);

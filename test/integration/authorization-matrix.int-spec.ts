@@ -366,6 +366,13 @@ describe('authorization matrix', () => {
     { method: 'GET', path: '/milestones/{milestoneId}/workflow', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/workflow` }) },
     {
       method: 'GET',
+      path: '/commitments/{commitmentId}/workflow',
+      statuses: [200, 200, 403, 403, 200, 404, 401, 401],
+      call: async () => ({ url: `/commitments/${a.commitmentId}/workflow` }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ commitmentId: a.commitmentId, status: 'active' }),
+    },
+    {
+      method: 'GET',
       path: '/plans/{planId}/workflows',
       statuses: [200, 200, 403, 403, 200, 404, 401, 401],
       call: async () => ({ url: `/plans/${a.planId}/workflows` }),

@@ -104,12 +104,14 @@ describe('commitmentWorkflow', () => {
     const input = commitment();
     const old = milestone(3600);
     const ended = milestone(3600);
+    const neverFollowed = milestone(3600);
     await runWorker(taskQueue, [], async () => {
       // As the previous release did: milestone workflows without a commitment workflow.
       const standalone = await client.workflow.start(milestoneWorkflow, { workflowId: milestoneWorkflowId(old.milestoneId), taskQueue, args: [{ milestoneId: old.milestoneId, startAt: old.startAt, dueAt: old.dueAt, policy: old.policy }] });
       const gone = await client.workflow.start(milestoneWorkflow, { workflowId: milestoneWorkflowId(ended.milestoneId), taskQueue, args: [{ milestoneId: ended.milestoneId, startAt: ended.startAt, dueAt: ended.dueAt, policy: ended.policy }] });
       await gone.signal('cancel', { reason: 'Ended before the upgrade' });
       await gone.result();
+      const unknown = await client.workflow.start(milestoneWorkflow, { workflowId: milestoneWorkflowId(neverFollowed.milestoneId), taskQueue, args: [{ milestoneId: neverFollowed.milestoneId, startAt: neverFollowed.startAt, dueAt: neverFollowed.dueAt, policy: neverFollowed.policy }] });
 
       const workflowId = commitmentWorkflowId(input.commitmentId);
       await client.workflow.signalWithStart(commitmentWorkflow, { workflowId, taskQueue, args: [input], signal: followMilestoneSignal, signalArgs: [old] });
@@ -122,11 +124,18 @@ describe('commitmentWorkflow', () => {
       ]);
       expect(state.history.map((h) => h.event)).toEqual(['milestone_attached', 'milestone_already_closed', 'replan_not_delivered']);
 
+      // A cancellation is the first the commitment workflow hears of this running one: attached, then cancelled.
+      await client.workflow.signalWithStart(commitmentWorkflow, { workflowId, taskQueue, args: [input], signal: cancelMilestoneSignal, signalArgs: [{ milestoneId: neverFollowed.milestoneId, reason: 'Dropped' }] });
+      expect((await unknown.result()).status).toBe(MilestoneStatus.Cancelled);
       await client.workflow.signalWithStart(commitmentWorkflow, { workflowId, taskQueue, args: [input], signal: cancelMilestoneSignal, signalArgs: [{ milestoneId: old.milestoneId, reason: 'Dropped' }] });
       expect((await standalone.result()).status).toBe(MilestoneStatus.Cancelled);
       const final = await handle.result();
       expect(final.status).toBe('closed');
-      expect(final.milestones[0]).toMatchObject({ state: 'closed', outcome: MilestoneStatus.Cancelled });
+      expect(final.milestones.map((m) => [m.milestoneId, m.state, m.outcome])).toEqual([
+        [old.milestoneId, 'closed', MilestoneStatus.Cancelled],
+        [ended.milestoneId, 'closed', null],
+        [neverFollowed.milestoneId, 'closed', MilestoneStatus.Cancelled],
+      ]);
     });
   });
 

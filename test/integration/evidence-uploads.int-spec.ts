@@ -9,7 +9,7 @@ import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus } from '../../libs/persistence/src';
 import { signUploadLink } from '../../libs/security/src';
-import { createPlanFixture, filesUnder, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { createPlanFixture, filesUnder, PlanFixture, secondsPolicy, uploadTokenFrom, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const MAX_FILE_BYTES = 256 * 1024;
@@ -57,6 +57,7 @@ describe('evidence uploads with files', () => {
         responsibleAgencyId: options.agencyId ?? fixture.agencyId,
       })
       .expect(201);
+    await workflowStarted(system, response.body.workflowId);
     return response.body.id as string;
   }
 

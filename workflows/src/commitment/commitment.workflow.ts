@@ -78,7 +78,8 @@ export async function commitmentWorkflow(input: CommitmentWorkflowInput): Promis
   let publishedDueAt: string | null = null;
   /** Keeps the earliest due date of the open milestones searchable (each upsert is a command). */
   const publishDueAt = () => {
-    const open = state.milestones.filter((m) => m.state === 'running').map((m) => m.dueAt).sort();
+    // An attached milestone first met through a cancellation has no known due date ('').
+    const open = state.milestones.filter((m) => m.state === 'running' && m.dueAt).map((m) => m.dueAt).sort();
     if (open.length === 0 || open[0] === publishedDueAt) return;
     publishedDueAt = open[0];
     upsertSearchAttributes([{ key: DUE_AT_ATTRIBUTE, value: new Date(publishedDueAt) }]);

@@ -19,7 +19,7 @@ import {
   SetMilestoneWeightsDto,
   UpdateCommitmentDto,
 } from './dto/commitment.dto';
-import { MilestoneDto } from './dto/milestone.dto';
+import { CommitmentStateDto, MilestoneDto } from './dto/milestone.dto';
 
 @ApiTags('commitments')
 @ApiProblemResponses()
@@ -47,6 +47,14 @@ export class CommitmentsController {
   @ApiOkResponse({ type: CommitmentDto })
   get(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string): Promise<CommitmentDto> {
     return this.service.get(actor, id);
+  }
+
+  @Get('commitments/:commitmentId/workflow')
+  @Roles(Role.Coordinator, Role.Imb)
+  @ApiOperation({ summary: "The commitment workflow's state: the milestones it follows, their outcomes, messages not yet carried, history (from Temporal)" })
+  @ApiOkResponse({ type: CommitmentStateDto })
+  workflowState(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string): Promise<CommitmentStateDto> {
+    return this.service.workflowState(actor, id);
   }
 
   @Patch('commitments/:commitmentId')

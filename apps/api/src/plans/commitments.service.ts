@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
+import { MilestoneWorkflows } from '@app/temporal';
 import { AgencyEntity, CommitmentAssessmentEntity, CommitmentEntity, DialogueBoardMemberEntity, FollowUpCommitteeMemberEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
+import { ProblemException } from '../common/problem-details.filter';
 import { definedOnly, requireChanges, uniqueOr409 } from '../common/unique';
 import {
   AssessmentDto,
@@ -23,7 +26,7 @@ import {
   SetMilestoneWeightsDto,
   UpdateCommitmentDto,
 } from './dto/commitment.dto';
-import { mapMilestone, MilestoneDto } from './dto/milestone.dto';
+import { CommitmentStateDto, mapMilestone, MilestoneDto } from './dto/milestone.dto';
 import type { MonitoringPolicyDto } from './dto/plan.dto';
 import { FOLLOWED_MILESTONE_STATUSES, MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { PlanScope, ruleViolation } from './plan-scope.service';
@@ -40,7 +43,19 @@ export class CommitmentsService {
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
+    private readonly workflows: MilestoneWorkflows,
   ) {}
+
+  /** The commitment workflow's own view; 404 while it never ran (a draft plan), 503 when Temporal cannot answer. */
+  async workflowState(actor: Actor, id: string): Promise<CommitmentStateDto> {
+    await this.scope.commitment(actor, id);
+    try {
+      return await this.workflows.commitmentState(id);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new ProblemException(404, 'Not Found', 'The commitment has no workflow (yet): it starts when a milestone of an active plan is followed.');
+      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not answer: ${(error as Error).message}`);
+    }
+  }
 
   async create(actor: Actor, planId: string, dto: CreateCommitmentDto): Promise<CommitmentDto> {
     const plan = await this.scope.plan(actor, planId, 'write');

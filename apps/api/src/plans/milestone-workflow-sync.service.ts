@@ -42,8 +42,7 @@ export class MilestoneWorkflowSync {
 
   async cancel(milestone: MilestoneEntity, plan: ActionPlanEntity, reason: string): Promise<WorkflowEffectDto> {
     if (plan.status !== PlanStatus.Active) return this.noEffect(milestone, 'The plan is not active.');
-    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
-    return this.tell(milestone, 'signalled', () => this.workflows.cancel(refOf(commitment), milestone.id, reason));
+    return this.cancelWorkflow(milestone, reason);
   }
 
   /** On activation: every milestone still to follow is handed to its commitment's workflow. Returns how many. */
@@ -53,23 +52,27 @@ export class MilestoneWorkflowSync {
     return milestones.length;
   }
 
-  /** On closing: every running milestone workflow of the plan is cancelled. Returns how many were told. */
+  /** On closing (the plan is closed already): every running milestone workflow of the plan is cancelled. Returns how many were told. */
   async endAll(plan: ActionPlanEntity, reason: string): Promise<number> {
     const milestones = await this.followed(plan.id);
-    for (const milestone of milestones) await this.cancel(milestone, { ...plan, status: PlanStatus.Active }, reason);
+    for (const milestone of milestones) await this.cancelWorkflow(milestone, reason);
     return milestones.length;
   }
 
   /** Cancels the workflows of milestones the caller has just marked cancelled (a cancelled commitment). */
-  async cancelMany(milestones: MilestoneEntity[], plan: ActionPlanEntity, reason: string): Promise<number> {
+  async cancelMany(milestones: MilestoneEntity[], plan: ActionPlanEntity, reason: string): Promise<void> {
     for (const milestone of milestones) await this.cancel(milestone, plan, reason);
-    return plan.status === PlanStatus.Active ? milestones.length : 0;
   }
 
   private async followed(planId: string): Promise<MilestoneEntity[]> {
     const commitments = await this.commitments.find({ where: { planId }, select: { id: true } });
     if (commitments.length === 0) return [];
     return this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)), status: In(FOLLOWED_MILESTONE_STATUSES) }, order: { dueAt: 'ASC' } });
+  }
+
+  private async cancelWorkflow(milestone: MilestoneEntity, reason: string): Promise<WorkflowEffectDto> {
+    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    return this.tell(milestone, 'signalled', () => this.workflows.cancel(refOf(commitment), milestone.id, reason));
   }
 
   private noEffect(milestone: MilestoneEntity, detail: string): WorkflowEffectDto {

@@ -218,3 +218,21 @@ export class MilestoneStateDto {
   @ApiProperty({ type: [WorkflowHistoryEntryDto] }) history!: WorkflowHistoryEntryDto[];
   @ApiProperty({ type: [String] }) appliedReplannings!: string[];
 }
+
+export class FollowedMilestoneDto {
+  @ApiProperty() milestoneId!: string;
+  @ApiProperty({ example: 'milestone-0b6f…' }) workflowId!: string;
+  @ApiProperty() dueAt!: string;
+  @ApiProperty({ enum: ['running', 'closed'] }) state!: string;
+  @ApiProperty({ enum: MilestoneStatus, nullable: true, description: "The milestone's status when its workflow ended" }) outcome!: string | null;
+  @ApiProperty({ description: 'Started before commitment workflows existed, and attached' }) adopted!: boolean;
+}
+
+/** The commitment workflow's own view (query `getCommitmentState`). */
+export class CommitmentStateDto {
+  @ApiProperty() commitmentId!: string;
+  @ApiProperty({ enum: ['active', 'closed'] }) status!: string;
+  @ApiProperty({ type: [FollowedMilestoneDto] }) milestones!: FollowedMilestoneDto[];
+  @ApiProperty({ description: 'Messages received and not yet carried to their milestone workflow' }) pending!: number;
+  @ApiProperty({ type: [WorkflowHistoryEntryDto] }) history!: WorkflowHistoryEntryDto[];
+}
