@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
@@ -127,9 +127,6 @@ export class EvidenceUploadsService {
       await this.removeStored(stored);
       if (error instanceof WorkflowUpdateFailedError) {
         throw new ProblemException(409, 'Conflict', `The milestone did not accept this evidence: ${error.cause?.message ?? error.message}`);
-      }
-      if (error instanceof WorkflowNotFoundError) {
-        throw new ProblemException(409, 'Conflict', "The milestone did not accept this evidence: its workflow is not running (it has ended, or its plan is not active).");
       }
       throw new ProblemException(503, 'Service Unavailable', 'The evidence could not be delivered to the workflow engine and was not saved. Try again.');
     }

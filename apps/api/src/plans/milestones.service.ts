@@ -85,6 +85,8 @@ export class MilestonesService {
       const workflow = await this.workflowSync.start(milestone, plan);
       return { ...mapMilestone(milestone), workflow, warnings };
     } catch (error) {
+      // The signal may have reached Temporal although the call failed (a timeout): take it back, as far as possible.
+      await this.workflowSync.cancel(milestone, plan, 'The milestone was not created').catch(() => undefined);
       await this.db.transaction(async (manager) => {
         await manager.delete(MilestoneEntity, { id: milestone.id });
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.creation_rolled_back', entityType: 'milestone', entityId: milestone.id, before: milestone });
