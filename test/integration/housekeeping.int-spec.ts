@@ -33,7 +33,7 @@ describe('housekeeping', () => {
     server = await startTemporalDevServer({ log: () => undefined });
     system = await startTestSystem({
       config: {
-        temporal: { address: server.address, namespace: 'default', taskQueue: `housekeeping-${randomUUID()}` },
+        temporal: { address: server.address, namespace: 'default', taskQueue: `housekeeping-${randomUUID()}`, signalTimeoutSeconds: 10 },
         housekeeping: { intervalMinutes: INTERVAL_MINUTES, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 },
       },
     });

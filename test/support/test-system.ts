@@ -22,7 +22,7 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     publicBaseUrl: 'http://127.0.0.1',
     databaseUrl,
     runMigrations: false, // global setup applied them once
-    temporal: { address: temporalAddress, namespace: 'default', taskQueue: `test-${randomBytes(6).toString('hex')}` },
+    temporal: { address: temporalAddress, namespace: 'default', taskQueue: `test-${randomBytes(6).toString('hex')}`, signalTimeoutSeconds: 10 },
     smtpUrl,
     mailFrom: 'OGP Local Monitor <monitor@test.example>',
     uploadLinkSecret: randomBytes(24).toString('base64url'),
@@ -75,7 +75,8 @@ export async function startTestSystem(options: { worker?: boolean; config?: Part
   };
   if (options.worker !== false) await startWorker();
 
-  const connection = await Connection.connect({ address: config.temporal.address });
+  // The test's own view of the test server (even when the system under test is pointed elsewhere).
+  const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS! });
   const temporal = new Client({ connection });
   return {
     config,

@@ -13,6 +13,8 @@ export interface AppConfig {
     address: string;
     namespace: string;
     taskQueue: string;
+    /** How long the API waits for Temporal to take a signal before it gives up (and saves nothing). */
+    signalTimeoutSeconds: number;
   };
   smtpUrl: string;
   mailFrom: string;
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'ogp-monitor',
+      signalTimeoutSeconds: positiveInteger(env, 'TEMPORAL_SIGNAL_TIMEOUT_SECONDS', 10),
     },
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',

@@ -106,7 +106,8 @@ export class MilestoneWorkflows {
   private async signalCommitment<T>(commitment: CommitmentRef, signal: SignalDefinition<[T]>, payload: T): Promise<{ commitmentWorkflowId: string }> {
     const workflowId = commitmentWorkflowId(commitment.commitmentId);
     const input: CommitmentWorkflowInput = { commitmentId: commitment.commitmentId, planId: commitment.planId, leadAgencyId: commitment.leadAgencyId };
-    await this.client.workflow.signalWithStart(COMMITMENT_WORKFLOW_TYPE, {
+    // Callers hold a database transaction open meanwhile: give up after a bounded time.
+    await this.client.withDeadline(Date.now() + this.config.temporal.signalTimeoutSeconds * 1000, () => this.client.workflow.signalWithStart(COMMITMENT_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.temporal.taskQueue,
       args: [input],
@@ -118,7 +119,7 @@ export class MilestoneWorkflows {
         { key: AGENCY_ID_ATTRIBUTE, value: commitment.leadAgencyId },
         { key: COMMITMENT_STATUS_ATTRIBUTE, value: 'active' },
       ],
-    });
+    }));
     return { commitmentWorkflowId: workflowId };
   }
 

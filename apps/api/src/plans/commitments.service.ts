@@ -102,7 +102,6 @@ export class CommitmentsService {
   async update(actor: Actor, id: string, version: number, dto: UpdateCommitmentDto): Promise<CommitmentDto> {
     requireChanges(dto);
     const { commitment: before, plan } = await this.scope.commitment(actor, id, 'write');
-    let cancelledMilestones: MilestoneEntity[] = [];
     const after = await uniqueOr409('externalId', `A commitment with externalId "${dto.externalId}" exists already in this plan.`, () =>
       this.db.transaction(async (manager) => {
         await lockPlanCommitments(manager, plan.id);
@@ -119,13 +118,13 @@ export class CommitmentsService {
         const updated = await manager.findOneByOrFail(CommitmentEntity, { id });
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.updated', entityType: 'commitment', entityId: id, before, after: updated });
         if (dto.status === CommitmentStatus.Cancelled && before.status !== CommitmentStatus.Cancelled) {
-          cancelledMilestones = await cancelOpenMilestones(manager, plan.jurisdictionId, actor, id);
+          // Their workflows are told before the commit: if Temporal cannot be told, nothing is saved (503, try again).
+          const cancelled = await cancelOpenMilestones(manager, plan.jurisdictionId, actor, id);
+          await this.workflowSync.cancelMany(cancelled, plan, CANCELLED_WITH_COMMITMENT);
         }
         return updated;
       }),
     );
-    // After the commit: the milestones are cancelled in the database whatever the workflow engine says.
-    await this.workflowSync.cancelMany(cancelledMilestones, plan, CANCELLED_WITH_COMMITMENT);
     return mapCommitment(after);
   }
 

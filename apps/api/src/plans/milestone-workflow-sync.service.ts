@@ -12,9 +12,11 @@ import type { WorkflowEffectDto } from './dto/milestone.dto';
 export const FOLLOWED_MILESTONE_STATUSES = [MilestoneStatus.NotStarted, MilestoneStatus.Open, MilestoneStatus.EvidenceRequested, MilestoneStatus.Overdue];
 
 /**
- * Carries changes of the plan to the workflows: the database is written first, then the
- * commitment's workflow is told (signal-with-start), and it starts, replans or cancels the
- * milestone's workflow. Workflows run only while their plan is active.
+ * Carries changes of the plan to the workflows: the commitment's workflow is told (signal-with-start),
+ * and it starts, replans or cancels the milestone's workflow. Callers tell it inside their
+ * transaction, before the commit, so a change Temporal did not take is not saved either; a new
+ * milestone is the exception (its row must be visible to the workflow's activities): it is
+ * committed first and deleted again when the signal fails. Workflows run only while their plan is active.
  */
 @Injectable()
 export class MilestoneWorkflowSync {
@@ -87,7 +89,7 @@ export class MilestoneWorkflowSync {
       return { ...ids, effect };
     } catch (error) {
       this.logger.error({ msg: 'signal to the commitment workflow failed', ...ids, error: String(error) });
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not be told about the change; call again to retry. (${String(error)})`);
+      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not be told about the change, so nothing was saved; try again. (${String(error)})`);
     }
   }
 }

@@ -152,15 +152,15 @@ export class MilestonesService {
     if (CLOSED_STATUSES.includes(before.status)) throw new ProblemException(409, 'Conflict', `A milestone that is ${before.status} cannot be replanned.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
     const dueAt = new Date(dto.dueAt);
     throwIfAny(checkMilestoneDates({ startAt: before.startAt, dueAt, periodStart: plan.periodStart, periodEnd: plan.periodEnd }));
-    const { milestone, replanning } = await this.db.transaction(async (manager) => {
+    // The workflow is told before the commit: if Temporal cannot be told, nothing is saved (503, try again).
+    const { milestone, workflow } = await this.db.transaction(async (manager) => {
       const result = await manager.createQueryBuilder().update(MilestoneEntity).set({ dueAt }).where('id = :id AND version = :version', { id, version }).execute();
       if (!result.affected) throw staleVersion('milestone');
       const record = await manager.save(manager.create(MilestoneReplanningEntity, { milestoneId: id, previousDueAt: before.dueAt, newDueAt: dueAt, reason: dto.reason, actor: actor.label }));
       const updated = await manager.findOneByOrFail(MilestoneEntity, { id });
       await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.replanned', entityType: 'milestone', entityId: id, before, after: updated });
-      return { milestone: updated, replanning: record };
+      return { milestone: updated, workflow: await this.workflowSync.replan(updated, plan, record.id, dto.reason) };
     });
-    const workflow = await this.workflowSync.replan(milestone, plan, replanning.id, dto.reason);
     return { ...mapMilestone(milestone), workflow, warnings: [] };
   }
 
@@ -169,7 +169,7 @@ export class MilestonesService {
     if (FINAL_MILESTONE_STATUSES.includes(before.status as MilestoneStatus)) {
       throw new ProblemException(409, 'Conflict', `The milestone is ${before.status.replace(/_/g, ' ')}: it cannot be cancelled.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
     }
-    const milestone = await this.db.transaction(async (manager) => {
+    const { milestone, workflow } = await this.db.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(MilestoneEntity)
@@ -179,9 +179,8 @@ export class MilestonesService {
       if (!result.affected) throw staleVersion('milestone');
       const updated = await manager.findOneByOrFail(MilestoneEntity, { id });
       await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.cancelled', entityType: 'milestone', entityId: id, before, after: updated });
-      return updated;
+      return { milestone: updated, workflow: await this.workflowSync.cancel(updated, plan, dto.reason) }; // before the commit, as replanning
     });
-    const workflow = await this.workflowSync.cancel(milestone, plan, dto.reason);
     return { ...mapMilestone(milestone), workflow, warnings: [] };
   }
 

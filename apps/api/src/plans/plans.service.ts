@@ -92,18 +92,18 @@ export class PlansService {
     }
     if (dto.endorsingStakeholders !== undefined) changes.endorsingStakeholders = dto.endorsingStakeholders;
 
-    const after = await this.db.transaction(async (manager) => {
+    const { after, workflowsChanged } = await this.db.transaction(async (manager) => {
       if (dto.periodStart !== undefined || dto.periodEnd !== undefined) await this.assertMilestonesInside(manager.getRepository(MilestoneEntity), id, next);
       const result = await manager.createQueryBuilder().update(ActionPlanEntity).set(changes).where('id = :id AND version = :version', { id, version }).execute();
       if (!result.affected) throw staleVersion('action plan');
       const updated = await manager.findOneByOrFail(ActionPlanEntity, { id });
       await recordAudit(manager, { jurisdictionId: updated.jurisdictionId, actor, action: statusAction(before.status, updated.status), entityType: 'action_plan', entityId: id, before, after: updated });
-      return updated;
+      // The workflows are told before the commit: if Temporal cannot be told, the plan keeps its status (503, try again).
+      let changed = 0;
+      if (before.status !== PlanStatus.Active && updated.status === PlanStatus.Active) changed = await this.workflowSync.startAll(updated);
+      if (before.status === PlanStatus.Active && updated.status === PlanStatus.Closed) changed = await this.workflowSync.endAll(updated, 'The action plan was closed');
+      return { after: updated, workflowsChanged: changed };
     });
-
-    let workflowsChanged = 0;
-    if (before.status !== PlanStatus.Active && after.status === PlanStatus.Active) workflowsChanged = await this.workflowSync.startAll(after);
-    if (before.status === PlanStatus.Active && after.status === PlanStatus.Closed) workflowsChanged = await this.workflowSync.endAll(after, 'The action plan was closed');
     return { ...mapPlan(after), warnings, workflowsChanged };
   }
 

@@ -1,0 +1,73 @@
+/**
+ * With Temporal out of reach, a change that must reach a workflow is refused with a 503 and leaves
+ * nothing behind: no milestone nobody follows, no due date the workflow never heard of, no plan
+ * active without workflows. The API runs against the shared database and an address nobody listens on.
+ */
+import { DataSource } from 'typeorm';
+import { MilestoneEntity, MilestoneReplanningEntity } from '../../libs/persistence/src';
+import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { startTestSystem, TestSystem } from '../support/test-system';
+
+describe('when Temporal cannot be reached', () => {
+  let system: TestSystem;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ worker: false, config: { temporal: { address: '127.0.0.1:9', namespace: 'default', taskQueue: 'nobody-polls', signalTimeoutSeconds: 1 } } });
+    db = system.api.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  const expectUnavailable = (response: { status: number; headers: Record<string, string>; body: { detail: string } }) => {
+    expect(response.status).toBe(503);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body.detail).toContain('nothing was saved');
+  };
+
+  /** A draft plan's milestone (no workflow needed), in a plan then made active behind the API's back, as if Temporal had gone down since. */
+  async function activeMilestone(): Promise<{ fixture: PlanFixture; milestone: MilestoneEntity }> {
+    const fixture = await createPlanFixture(system, { status: 'draft' });
+    const created = await system.http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Portal launched', startAt: inDays(1), dueAt: inDays(30), responsibleAgencyId: fixture.agencyId }).expect(201);
+    expect(created.body.workflow.effect).toBe('none');
+    await db.query(`UPDATE action_plan SET status = 'active' WHERE id = $1`, [fixture.planId]);
+    return { fixture, milestone: await db.getRepository(MilestoneEntity).findOneByOrFail({ id: created.body.id }) };
+  }
+
+  it('refuses a new milestone of an active plan and keeps no row of it', async () => {
+    const fixture = await createPlanFixture(system);
+    const refused = await system.http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Never followed', startAt: inDays(1), dueAt: inDays(30), responsibleAgencyId: fixture.agencyId });
+    expectUnavailable(refused);
+    const listed = await system.http().get(`/plans/${fixture.planId}/milestones`).set(fixture.coordinator).expect(200);
+    expect(listed.body.total).toBe(0);
+    const audit = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).set(fixture.coordinator).expect(200);
+    expect(audit.body.items.map((e: { action: string }) => e.action).slice(0, 2)).toEqual(['milestone.creation_rolled_back', 'milestone.created']);
+  });
+
+  it('keeps a draft plan in draft when activating it cannot start its workflows', async () => {
+    const fixture = await createPlanFixture(system, { status: 'draft' });
+    await system.http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Waiting for activation', startAt: inDays(1), dueAt: inDays(30), responsibleAgencyId: fixture.agencyId }).expect(201);
+    const plan = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
+    expectUnavailable(await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }));
+    const after = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
+    expect(after.body.status).toBe('draft');
+    expect(after.headers.etag).toBe(plan.headers.etag);
+  });
+
+  it('keeps the due date when the replanning cannot reach the workflow, and the milestone when the cancellation cannot', async () => {
+    const { fixture, milestone } = await activeMilestone();
+    const etag = `"${milestone.version}"`;
+    expectUnavailable(await system.http().post(`/milestones/${milestone.id}/replan`).set(fixture.coordinator).set('If-Match', etag).send({ dueAt: inDays(60), reason: 'Vendor delay' }));
+    expectUnavailable(await system.http().post(`/milestones/${milestone.id}/cancel`).set(fixture.coordinator).set('If-Match', etag).send({ reason: 'Dropped' }));
+    expectUnavailable(await system.http().patch(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).set('If-Match', (await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator)).headers.etag).send({ status: 'cancelled' }));
+
+    const after = await db.getRepository(MilestoneEntity).findOneByOrFail({ id: milestone.id });
+    expect({ dueAt: after.dueAt, status: after.status, version: after.version }).toEqual({ dueAt: milestone.dueAt, status: milestone.status, version: milestone.version });
+    expect(await db.getRepository(MilestoneReplanningEntity).countBy({ milestoneId: milestone.id })).toBe(0);
+    const commitment = await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
+    expect(commitment.body.status).toBe('active');
+  });
+});
