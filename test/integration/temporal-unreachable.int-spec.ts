@@ -70,4 +70,18 @@ describe('when Temporal cannot be reached', () => {
     const commitment = await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
     expect(commitment.body.status).toBe('active');
   });
+
+  it('keeps the due date when a CSV import would replan a milestone', async () => {
+    const { fixture, milestone } = await activeMilestone();
+    await db.query(`UPDATE commitment SET external_id = 'C1' WHERE id = $1`, [fixture.commitmentId]);
+    await db.query(`UPDATE milestone SET external_id = 'C1.1' WHERE id = $1`, [milestone.id]);
+    const csv = [
+      'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion',
+      `C1,C1.1,Portal launched,,${inDays(1).slice(0, 10)},${inDays(60).slice(0, 10)},Secretariat of Modernization and Proximity,,yes,`,
+    ].join('\n');
+    expectUnavailable(await system.http().post(`/plans/${fixture.planId}/milestones/import`).set(fixture.coordinator).set('content-type', 'text/csv').send(csv));
+    const after = await db.getRepository(MilestoneEntity).findOneByOrFail({ id: milestone.id });
+    expect(after.dueAt).toEqual(milestone.dueAt);
+    expect(await db.getRepository(MilestoneReplanningEntity).countBy({ milestoneId: milestone.id })).toBe(0);
+  });
 });

@@ -191,9 +191,7 @@ export class PlanImportService {
     if (errors.length > 0) return reportOrThrow({ dryRun, valid: false, errors: errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), planId, summary });
     if (dryRun) return { dryRun, valid: true, errors: [], planId, summary };
 
-    const { created, replanned } = await this.db.transaction(async (manager) => {
-      const createdRows: MilestoneEntity[] = [];
-      const replannedRows: { milestone: MilestoneEntity; replanningId: string }[] = [];
+    await this.db.transaction(async (manager) => {
       for (const { row, commitment, agency } of toCreate) {
         const milestone = await manager.save(
           manager.create(MilestoneEntity, {
@@ -213,7 +211,6 @@ export class PlanImportService {
           }),
         );
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.imported', entityType: 'milestone', entityId: milestone.id, after: milestone });
-        createdRows.push(milestone);
       }
       for (const { row, agency, current } of toUpdate) {
         const before = current!;
@@ -231,14 +228,16 @@ export class PlanImportService {
         if (before.dueAt.getTime() !== row.dueAt.getTime()) {
           // A due date changes only by replanning: the import is one, with its own reason.
           const replanning = await manager.save(manager.create(MilestoneReplanningEntity, { milestoneId: before.id, previousDueAt: before.dueAt, newDueAt: row.dueAt, reason: `Imported from CSV (line ${row.line})`, actor: actor.label }));
-          replannedRows.push({ milestone: after, replanningId: replanning.id });
+          // Told before the commit, as a replanning through the API: not taken, not saved.
+          await this.workflowSync.replan(after, plan, replanning.id, 'Imported from CSV');
         }
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.updated_by_import', entityType: 'milestone', entityId: before.id, before, after });
       }
-      return { created: createdRows, replanned: replannedRows };
     });
-    for (const milestone of created) await this.workflowSync.start(milestone, plan);
-    for (const { milestone, replanningId } of replanned) await this.workflowSync.replan(milestone, plan, replanningId, 'Imported from CSV');
+    // New milestones must be committed before their workflows can see them. Every followed milestone
+    // of the plan is handed over (a no-op for those already followed), so an import retried after a
+    // 503 here also starts the workflows the failed attempt could not.
+    if (plan.status === PlanStatus.Active) await this.workflowSync.startAll(plan);
     return { dryRun, valid: true, errors: [], planId, summary };
   }
 }
