@@ -3,6 +3,7 @@
  * workflow per commitment, which starts one per milestone; replanning re-arms their timers;
  * cancelling a milestone, cancelling a commitment and closing the plan end them.
  */
+import { DataSource } from 'typeorm';
 import { createMilestone, createPlanFixture, eventually, PlanFixture, secondsPolicy, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -75,6 +76,27 @@ describe('plan changes reach the workflows', () => {
       (r) => r.body[0]?.commitmentStatus === 'closed',
     );
     expect(after.body[0]).toMatchObject({ status: 'COMPLETED', commitmentStatus: 'closed' });
+  });
+
+  it('hands the followed milestones over again on request, once each, when an earlier hand-over was lost', async () => {
+    const fixture = await createPlanFixture(system, { status: 'draft' });
+    const a = await createMilestone(system, fixture, 3600, 'Lost hand-over A');
+    const b = await createMilestone(system, fixture, 7200, 'Lost hand-over B');
+    // As if activation had committed but its signals never reached Temporal.
+    await system.api.get(DataSource).query(`UPDATE action_plan SET status = 'active' WHERE id = $1`, [fixture.planId]);
+    await expect(system.temporal.workflow.getHandle(a.workflowId).describe()).rejects.toThrow();
+
+    for (let i = 0; i < 2; i++) {
+      const synced = await system.http().post(`/plans/${fixture.planId}/workflows/sync`).set(fixture.coordinator).expect(200);
+      expect(synced.body).toEqual({ planId: fixture.planId, milestonesHandedOver: 2 });
+    }
+    for (const m of [a, b]) await workflowStarted(system, m.workflowId);
+    const state = await eventually(
+      () => system.http().get(`/commitments/${fixture.commitmentId}/workflow`).set(fixture.coordinator),
+      (r) => r.status === 200 && r.body.pending === 0 && r.body.milestones.length === 2,
+    );
+    expect(state.body.history.map((h: { event: string }) => h.event)).toEqual(['milestone_started', 'milestone_started']); // the second sync changed nothing
+    for (const m of [a, b]) await system.temporal.workflow.getHandle(m.workflowId).terminate('test finished');
   });
 
   it('carries a replanning sent right after the milestone was added to its workflow, in order', async () => {

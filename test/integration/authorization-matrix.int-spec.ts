@@ -365,6 +365,13 @@ describe('authorization matrix', () => {
     { method: 'GET', path: '/milestones/{milestoneId}/replanning', statuses: [200, 200, 200, 404, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/replanning` }) },
     { method: 'GET', path: '/milestones/{milestoneId}/workflow', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/milestones/${milestoneId}/workflow` }) },
     {
+      method: 'POST',
+      path: '/plans/{planId}/workflows/sync',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/workflows/sync` }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ planId: a.planId, milestonesHandedOver: expect.any(Number) }),
+    },
+    {
       method: 'GET',
       path: '/commitments/{commitmentId}/workflow',
       statuses: [200, 200, 403, 403, 200, 404, 401, 401],

@@ -604,6 +604,14 @@ describe('malformed input on writing routes', () => {
     },
     {
       method: 'POST',
+      path: '/plans/{planId}/workflows/sync',
+      control: 409, // the fixture's plan is a draft: no workflows to hand its milestones to
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      snapshot: () => read(`/plans/${f.planId}/milestones`),
+    },
+    {
+      method: 'POST',
       path: '/plans/{planId}/milestones/import',
       control: 200,
       params: () => ({ planId: f.planId }),

@@ -83,5 +83,11 @@ describe('when Temporal cannot be reached', () => {
     const after = await db.getRepository(MilestoneEntity).findOneByOrFail({ id: milestone.id });
     expect(after.dueAt).toEqual(milestone.dueAt);
     expect(await db.getRepository(MilestoneReplanningEntity).countBy({ milestoneId: milestone.id })).toBe(0);
+
+    // A new milestone is committed before its hand-over: the answer says how to finish it later.
+    const added = [csv.split('\n')[0], `C1,C1.2,Open data published,,${inDays(1).slice(0, 10)},${inDays(40).slice(0, 10)},Secretariat of Modernization and Proximity,,yes,`].join('\n');
+    const saved = await system.http().post(`/plans/${fixture.planId}/milestones/import`).set(fixture.coordinator).set('content-type', 'text/csv').send(added).expect(503);
+    expect(saved.body.detail).toContain(`POST /plans/${fixture.planId}/workflows/sync`);
+    expect(await db.getRepository(MilestoneEntity).countBy({ externalId: 'C1.2', commitmentId: fixture.commitmentId })).toBe(1);
   });
 });

@@ -148,7 +148,7 @@ export class PlanImportService {
       }
       return saved;
     });
-    const started = plan.status === PlanStatus.Active ? await this.workflowSync.startAll(plan) : 0;
+    const started = plan.status === PlanStatus.Active ? await this.handOver(plan, 'The plan was imported') : 0;
     return { dryRun, valid: true, errors: [], planId: plan.id, summary: { ...summary, workflowsStarted: started } };
   }
 
@@ -237,8 +237,18 @@ export class PlanImportService {
     // New milestones must be committed before their workflows can see them. Every followed milestone
     // of the plan is handed over (a no-op for those already followed), so an import retried after a
     // 503 here also starts the workflows the failed attempt could not.
-    if (plan.status === PlanStatus.Active) await this.workflowSync.startAll(plan);
+    if (plan.status === PlanStatus.Active) await this.handOver(plan, 'The milestones were imported');
     return { dryRun, valid: true, errors: [], planId, summary };
+  }
+
+  /** After an import's commit: hands the plan's followed milestones to their workflows, or says how to finish that later. */
+  private async handOver(plan: ActionPlanEntity, saved: string): Promise<number> {
+    try {
+      return await this.workflowSync.startAll(plan);
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+      throw new ProblemException(503, 'Service Unavailable', `${saved}, but the workflow engine could not be told about all its milestones. Once it is reachable, call POST /plans/${plan.id}/workflows/sync (or import again).`);
+    }
   }
 }
 

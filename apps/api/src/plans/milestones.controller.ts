@@ -19,6 +19,7 @@ import {
   ReplanMilestoneDto,
   ReplanningDto,
   UpdateMilestoneDto,
+  WorkflowSyncResultDto,
 } from './dto/milestone.dto';
 import { MilestonesService } from './milestones.service';
 
@@ -105,6 +106,18 @@ export class MilestonesController {
   @ApiOkResponse({ type: [PlanWorkflowDto] })
   async planWorkflows(@CurrentActor() actor: Actor, @UuidParam('planId') planId: string, @Query() query: PlanWorkflowsQueryDto): Promise<PlanWorkflowDto[]> {
     return this.service.planWorkflows(actor, planId, query);
+  }
+
+  @Post('plans/:planId/workflows/sync')
+  @Roles(Role.Coordinator)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Hands every milestone still followed to its commitment's workflow again (a no-op for those already followed): recovery after an import whose hand-over to Temporal failed",
+  })
+  @ApiOkResponse({ type: WorkflowSyncResultDto })
+  syncWorkflows(@CurrentActor() actor: Actor, @UuidParam('planId') planId: string): Promise<WorkflowSyncResultDto> {
+    return this.service.syncWorkflows(actor, planId);
   }
 
   @Get('milestones/:milestoneId/workflow')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { checkMilestoneDates, FINAL_MILESTONE_STATUSES, MilestoneStatus, RuleViolation } from '@app/domain';
+import { checkMilestoneDates, FINAL_MILESTONE_STATUSES, MilestoneStatus, PlanStatus, RuleViolation } from '@app/domain';
 import { CommitmentEntity, MilestoneEntity, MilestoneReplanningEntity, recordAudit } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
 import type { MilestoneState } from '@app/workflows';
@@ -21,6 +21,7 @@ import {
   MilestoneWriteResultDto,
   PlanWorkflowDto,
   PlanWorkflowsQueryDto,
+  WorkflowSyncResultDto,
   ReplanMilestoneDto,
   ReplanningDto,
   UpdateMilestoneDto,
@@ -196,6 +197,13 @@ export class MilestonesService {
     } catch (error) {
       throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not list the workflows: ${(error as Error).message}`);
     }
+  }
+
+  /** Hands every followed milestone of an active plan to its commitment workflow again; idempotent. */
+  async syncWorkflows(actor: Actor, planId: string): Promise<WorkflowSyncResultDto> {
+    const plan = await this.scope.plan(actor, planId, 'write');
+    if (plan.status !== PlanStatus.Active) throw new ProblemException(409, 'Conflict', 'The plan is not active: its milestones have no workflows to follow them.', [{ field: 'status', message: `plan is ${plan.status}` }]);
+    return { planId, milestonesHandedOver: await this.workflowSync.startAll(plan) };
   }
 
   /** The workflow's own view: status, next timer, history. */

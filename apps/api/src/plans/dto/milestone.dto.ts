@@ -174,6 +174,12 @@ export class PlanWorkflowsQueryDto {
   type?: 'commitment' | 'milestone';
 }
 
+export class WorkflowSyncResultDto {
+  @ApiProperty() planId!: string;
+  @ApiProperty({ description: 'Milestones still followed (not started, open, evidence requested, overdue) handed to their commitment workflows' })
+  milestonesHandedOver!: number;
+}
+
 export class PlanWorkflowDto {
   @ApiProperty({ example: 'commitment-0b6f…' }) workflowId!: string;
   @ApiProperty({ enum: ['commitment', 'milestone'] }) type!: 'commitment' | 'milestone';
