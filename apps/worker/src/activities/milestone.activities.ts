@@ -21,6 +21,7 @@ import {
 } from '@app/persistence';
 import { signUploadLink } from '@app/security';
 import type { EscalationActionInput, MilestoneActivities as MilestoneActivitiesContract, ReviewEvidenceInput } from '@app/workflows';
+import { heartbeatWhile } from './heartbeat';
 
 const SYSTEM = { label: 'system', role: 'system' };
 
@@ -83,7 +84,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       input.reminderNumber === 0
         ? `evidence-request:${milestone.id}:${request.cycle}`
         : `evidence-reminder:${milestone.id}:${request.cycle}:${input.reminderNumber}`;
-    const outcome = await this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), jurisdictionId: jurisdiction.id, ...email });
+    const outcome = await heartbeatWhile(() => this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), jurisdictionId: jurisdiction.id, ...email }));
     if (input.reminderNumber > 0) {
       await this.db
         .getRepository(EvidenceRequestEntity)
@@ -184,7 +185,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       timeZone: jurisdiction.timeZone,
     });
     for (const to of new Set(recipients)) {
-      await this.outbox.send({ idempotencyKey: `escalation:${input.milestoneId}:${input.cycle}:${input.level}:${to}`, to, jurisdictionId: jurisdiction.id, ...email });
+      await heartbeatWhile(() => this.outbox.send({ idempotencyKey: `escalation:${input.milestoneId}:${input.cycle}:${input.level}:${to}`, to, jurisdictionId: jurisdiction.id, ...email }));
     }
     return { escalationId: escalation.id };
   }
