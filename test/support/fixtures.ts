@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import type { MonitoringPolicy } from '../../libs/domain/src';
 import type { TestSystem } from './test-system';
 
@@ -62,15 +63,61 @@ export async function createPlanFixture(system: TestSystem, options: { language?
   return { jurisdictionId: jurisdiction.body.id, coordinator, imbEmail: `imb-${suffix}@test.example`, officeEmail: `office-${suffix}@test.example`, agencyId: agency.body.id, agencyEmail, planId: plan.body.id, commitmentId: commitment.body.id };
 }
 
-/** Polls `read` until `accept` holds or the time is up; returns the last value read. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-    value = await read();
+export interface EventuallyOptions {
+  /** How long to keep reading (default 20 s). */
+  timeoutMs?: number;
+  /** Pause between two reads (default 200 ms). */
+  everyMs?: number;
+  /** What is waited for, for the message when time runs out (e.g. "the milestone to be overdue"). */
+  description?: string;
+}
+
+/**
+ * Polls `read` until `accept` holds and returns that value. A read (or an `accept`) that throws
+ * counts as "not yet". When the time is up it throws, saying what it waited for and what it last
+ * saw: the last value read (JSON, truncated) or the last error.
+ * `options` may be just the timeout in ms; `everyMs` is then the fourth argument.
+ */
+export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, options: number | EventuallyOptions = {}, everyMs?: number): Promise<T> {
+  const { timeoutMs = 20_000, everyMs: pause = everyMs ?? 200, description } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const started = Date.now();
+  let last: { value: T } | { error: unknown } | undefined;
+  for (;;) {
+    try {
+      const value = await read();
+      last = { value };
+      if (accept(value)) return value;
+    } catch (error) {
+      last = { error };
+    }
+    if (Date.now() - started >= timeoutMs) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  return value;
+  const seen = last && 'value' in last ? `last value: ${describeValue(last.value)}` : `last error: ${describeError(last && 'error' in last ? last.error : undefined)}`;
+  throw new Error(`Timed out after ${Date.now() - started} ms waiting for ${description ?? 'a value accepted by ' + (accept.name || 'the predicate')}; ${seen}`, {
+    cause: last && 'error' in last ? last.error : undefined,
+  });
+}
+
+const MAX_SEEN_CHARS = 1_000;
+
+function truncate(text: string): string {
+  return text.length > MAX_SEEN_CHARS ? `${text.slice(0, MAX_SEEN_CHARS)}… (${text.length} chars)` : text;
+}
+
+/** JSON where possible (supertest responses serialise to status, headers and text); util.inspect otherwise. */
+function describeValue(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // circular or BigInt: fall back below
+  }
+  return truncate(text ?? inspect(value, { depth: 4, breakLength: Infinity }));
+}
+
+function describeError(error: unknown): string {
+  return truncate(error instanceof Error ? `${error.name}: ${error.message}` : inspect(error, { depth: 4, breakLength: Infinity }));
 }
 
 export function uploadTokenFrom(text: string): string {
@@ -93,12 +140,8 @@ export interface CreatedMilestone {
  * commitment's workflow a moment after the API answered.
  */
 export async function workflowStarted(system: TestSystem, workflowId: string): Promise<void> {
-  const exists = () =>
-    system.temporal.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then(() => true, () => false);
-  if (!(await eventually(exists, Boolean))) throw new Error(`Workflow ${workflowId} was not started within 20 s`);
+  // Until it exists, describe() throws (not found); eventually reports the last such error on timeout.
+  await eventually(() => system.temporal.workflow.getHandle(workflowId).describe(), () => true, { description: `workflow ${workflowId} to be started` });
 }
 
 /** Creates, through the API, a milestone starting now and due in `dueInSeconds`, for the fixture's agency. */
