@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
@@ -10,18 +10,48 @@ export interface OutgoingEmail {
   messageId: string;
 }
 
+/**
+ * How long the SMTP client waits, in ms. Each is a bound on one phase; nodemailer's socket timeout
+ * is an inactivity timeout (it restarts with every byte), so a server that answers slowly but keeps
+ * answering, or a full pool queue, is bounded only by SMTP_SEND_DEADLINE_MS below.
+ */
+export const SMTP_TIMEOUTS = {
+  /** DNS lookup and TCP connect (nodemailer also cuts the greeting short by what is left of this). */
+  connectionTimeout: 10_000,
+  /** From the connection to the server's 220 greeting. */
+  greetingTimeout: 10_000,
+  /** Silence on an open connection (a reply to any command, the answer to the message body). */
+  socketTimeout: 30_000,
+} as const;
+
+/**
+ * The longest one send may take, queueing for a pooled connection included. Email activities run
+ * with a 2-minute start-to-close timeout (workflows/src/milestone/milestone.workflow.ts) and heartbeat
+ * while they send, so this, not the 15 s heartbeat timeout, is what limits a slow relay; it leaves
+ * 30 s of those 2 minutes for the outbox's own database work and its wait for the key's lock.
+ */
+export const SMTP_SEND_DEADLINE_MS = 90_000;
+
+/**
+ * The send outlived SMTP_SEND_DEADLINE_MS. The message may still be on its way (nodemailer cannot
+ * abort one message), so whether it was delivered is not known: the outbox records it `unconfirmed`
+ * instead of sending it again.
+ */
+export class SmtpDeadlineExceededError extends Error {}
+
 /** A pooled SMTP connection from SMTP_URL. The outbox is its only caller. */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger(MailTransport.name);
   private readonly transporter: Transporter;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     // Bounded waits: a hung server fails the attempt (and Temporal retries it) instead of holding it for minutes.
-    this.transporter = createTransport({ url: config.smtpUrl, pool: true, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_TIMEOUTS });
   }
 
-  async send(email: OutgoingEmail): Promise<void> {
-    await this.transporter.sendMail({
+  async send(email: OutgoingEmail, deadlineMs: number = SMTP_SEND_DEADLINE_MS): Promise<void> {
+    const sending = this.transporter.sendMail({
       from: this.config.mailFrom,
       to: email.to,
       subject: email.subject,
@@ -29,6 +59,24 @@ export class MailTransport implements OnApplicationShutdown {
       html: email.html ?? undefined,
       messageId: email.messageId,
     });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SmtpDeadlineExceededError(`The SMTP server did not confirm the message within ${deadlineMs / 1000} s`)), deadlineMs);
+    });
+    try {
+      await Promise.race([sending, deadline]);
+    } catch (error) {
+      if (error instanceof SmtpDeadlineExceededError) {
+        // Nobody awaits the send any more: say how it ended, and never leave its rejection unhandled.
+        sending.then(
+          () => this.logger.warn({ msg: 'email confirmed by the SMTP server after the send deadline', messageId: email.messageId }),
+          (late: unknown) => this.logger.warn({ msg: 'email failed after the send deadline', messageId: email.messageId, error: String((late as Error)?.message ?? late) }),
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   onApplicationShutdown(): void {

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
-import { isPermanentSmtpFailure, MailTransport } from './mail-transport';
+import { isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
 import type { RenderedEmail } from './templates';
 
 export interface EmailToSend extends RenderedEmail {
@@ -29,6 +29,11 @@ export class TransientMailError extends Error {}
  * connection): the server may or may not have the message, so it is not sent again but marked
  * `unconfirmed` for the coordinator to check and resend. A permanent refusal is recorded as
  * `failed`, not retried. A transient failure resets the row to `pending` and throws, for a retry.
+ * A send the SMTP server has not confirmed within SMTP_SEND_DEADLINE_MS may still be delivered
+ * after it, so it is recorded `unconfirmed` too, at once, rather than sent twice.
+ *
+ * `send` may wait: for the key's lock while another caller sends it, then for the SMTP server. A
+ * Temporal activity calling it heartbeats meanwhile (apps/worker/src/activities/heartbeat.ts).
  */
 @Injectable()
 export class OutboxService {
@@ -103,6 +108,11 @@ export class OutboxService {
       await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId });
     } catch (error) {
       const lastError = String((error as Error).message ?? error).slice(0, 2000);
+      if (error instanceof SmtpDeadlineExceededError) {
+        await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError: `${lastError}; the message may or may not have been delivered.` });
+        this.logger.warn({ msg: 'email unconfirmed: the SMTP server did not confirm it in time; not sent again', idempotencyKey: row.idempotencyKey });
+        return 'unconfirmed';
+      }
       if (isPermanentSmtpFailure(error)) {
         await repo.update({ id: row.id }, { status: OutboxStatus.Failed, lastError });
         this.logger.warn({ msg: 'email refused permanently', idempotencyKey: row.idempotencyKey, error: lastError });

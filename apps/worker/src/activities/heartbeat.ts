@@ -3,10 +3,11 @@ import { Context } from '@temporalio/activity';
 /**
  * How often an activity heartbeats while it waits on something slow (an email: the outbox's lock,
  * then the SMTP server). Email activities declare a 15 s heartbeat timeout
- * (workflows/src/milestone/milestone.workflow.ts): without heartbeats any send slower than that was
- * timed out and retried, and the retry found the message `sending` and marked it `unconfirmed`. 3 s
- * is well under 15 s even on a busy event loop; calling often costs nothing, since the SDK forwards
- * at most one heartbeat per 80% of the timeout (12 s) to the server.
+ * (workflows/src/milestone/milestone.workflow.ts): without heartbeats the server timed out any send
+ * slower than that and retried it while it was still going (the retry queued on the outbox's lock,
+ * holding a database connection and an activity slot, and a worker lost meanwhile left the message
+ * `unconfirmed`). 3 s is well under 15 s even on a busy event loop; calling often costs nothing, since
+ * the SDK forwards at most one heartbeat per 80% of the timeout (12 s) to the server.
  */
 export const ACTIVITY_HEARTBEAT_INTERVAL_MS = 3_000;
 
