@@ -33,13 +33,15 @@ const common = {
   moduleNameMapper: aliases,
 };
 
+// The shared servers and the workflow bundle, for the tiers that use them only: jest runs a project's
+// global setup when the run has a test of that project, and this one once for both projects.
+const servers = { globalSetup: '<rootDir>/test/setup/global-setup.ts', globalTeardown: '<rootDir>/test/setup/global-teardown.ts' };
+
 module.exports = {
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
-    { ...common, displayName: 'e2e', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    { ...common, ...servers, displayName: 'integration', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...common, ...servers, displayName: 'e2e', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
   ],
   testTimeout: 60_000,
 };

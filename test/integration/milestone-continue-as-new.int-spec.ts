@@ -7,7 +7,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
 import { startTemporalDevServer, TemporalDevServer } from '../../infra/dev-stack/temporal-dev-server';
 import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
 import {
@@ -24,6 +23,7 @@ import {
 } from '../../workflows/src/messages';
 import { commitmentWorkflow, milestoneWorkflow } from '../../workflows/src';
 import { fakeMilestoneActivities } from '../support/fake-milestone-activities';
+import { workflowBundle } from '../support/workflow-bundle';
 
 describe('continue-as-new of long-lived workflows', () => {
   let server: TemporalDevServer;
@@ -58,7 +58,7 @@ describe('continue-as-new of long-lived workflows', () => {
       updateEscalation: async () => undefined,
     };
     const taskQueue = `can-${randomUUID()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities });
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });
     const client = new Client({ connection });
     const milestoneId = randomUUID();
     const now = Date.now();
@@ -97,7 +97,7 @@ describe('continue-as-new of long-lived workflows', () => {
 
   it('continues a commitment workflow as new after many replannings; its milestone runs on and reports its end to the new run', async () => {
     const taskQueue = `can-commitment-${randomUUID()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakeMilestoneActivities([]) });
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities: fakeMilestoneActivities([]) });
     const client = new Client({ connection });
     const input = { commitmentId: randomUUID(), planId: randomUUID(), leadAgencyId: randomUUID() };
     const workflowId = commitmentWorkflowId(input.commitmentId);

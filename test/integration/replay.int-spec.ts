@@ -8,7 +8,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
+import { workflowBundle } from '../support/workflow-bundle';
 
 const HISTORIES = path.join(__dirname, '..', 'replay', 'histories');
 const files = readdirSync(HISTORIES).filter((name) => name.endsWith('.json'));
@@ -38,7 +38,7 @@ describe('workflow replay of recorded histories', () => {
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
-    await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file)).resolves.toBeUndefined();
   });
 
   it('fails when the workflow schedules its commands in another order', async () => {

@@ -2,7 +2,8 @@
  * Starts the servers the integration and e2e tiers share, once per `jest` run: one Temporal dev
  * server (in memory, free port) and one fresh PostgreSQL database with the migrations applied
  * (on DATABASE_URL's server when set, else on an embedded PostgreSQL in a temporary directory).
- * Workers read the addresses from environment variables set here.
+ * It also bundles the workflow code once, from the current sources (test/support/workflow-bundle.ts).
+ * Workers read the addresses and the bundle's path from environment variables set here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { ensureDatabase, startEmbeddedPostgres } from '../../infra/dev-stack/emb
 import { startTemporalDevServer } from '../../infra/dev-stack/temporal-dev-server';
 import { dataSourceOptions } from '../../libs/persistence/src/data-source-options';
 import { freePort } from '../support/free-port';
+import { bundleWorkflowsForRun, TEST_WORKFLOW_BUNDLE_ENV } from '../support/workflow-bundle';
 import { TEST_STACK, TestStackHandle } from './test-stack-handle';
 
 interface GlobalConfigLike {
@@ -29,6 +31,9 @@ export default async function globalSetup(globalConfig: GlobalConfigLike): Promi
   Runtime.install({ shutdownSignals: [] });
   const handle: TestStackHandle = { stops: [] };
   (globalThis as Record<symbol, unknown>)[TEST_STACK] = handle;
+  // Bundled while the servers start; awaited below (a failure there is reported there).
+  const bundling = bundleWorkflowsForRun();
+  handle.stops.push(() => bundling.then((bundle) => bundle.remove(), () => undefined));
 
   const temporal = await startTemporalDevServer({ log });
   handle.stops.push(() => temporal.stop());
@@ -55,7 +60,9 @@ export default async function globalSetup(globalConfig: GlobalConfigLike): Promi
   const dataSource = await new DataSource(dataSourceOptions(process.env.TEST_DATABASE_URL)).initialize();
   await dataSource.runMigrations();
   await dataSource.destroy();
-  log(`Temporal at ${temporal.address}, database ${database}, ready in ${Date.now() - started} ms`);
+  const bundle = await bundling;
+  process.env[TEST_WORKFLOW_BUNDLE_ENV] = bundle.codePath;
+  log(`Temporal at ${temporal.address}, database ${database}, workflow bundle (${Math.round(bundle.bytes / 1024)} KB) in ${bundle.tookMs} ms, ready in ${Date.now() - started} ms`);
 }
 
 /** The server part of a PostgreSQL URL (no database), keeping credentials and query. */

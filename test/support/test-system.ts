@@ -11,18 +11,21 @@ import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { APP_CONFIG, AppConfig, HOUSEKEEPING_DEFAULTS } from '../../libs/config/src';
 import { MailSink } from '../../infra/dev-stack/mail-sink';
+import { workflowBundle } from './workflow-bundle';
 
 /** Settings of one test file's system: its own task queue and mail sink, the run's shared servers. */
 export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}): AppConfig {
   const databaseUrl = process.env.TEST_DATABASE_URL;
   const temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
   if (!databaseUrl || !temporalAddress) throw new Error('The test servers are not running: run these tests through jest (global setup starts them).');
+  // The worker loads the run's workflow bundle (built once by global setup) instead of bundling again;
+  // a test pointing the system at another Temporal server keeps it (overrides.temporal is merged).
+  const temporal = { address: temporalAddress, namespace: 'default', taskQueue: `test-${randomBytes(6).toString('hex')}`, signalTimeoutSeconds: 10, workflowBundlePath: workflowBundle().codePath, ...overrides.temporal };
   return {
     port: 0,
     publicBaseUrl: 'http://127.0.0.1',
     databaseUrl,
     runMigrations: false, // global setup applied them once
-    temporal: { address: temporalAddress, namespace: 'default', taskQueue: `test-${randomBytes(6).toString('hex')}`, signalTimeoutSeconds: 10 },
     smtpUrl,
     mailFrom: 'OGP Local Monitor <monitor@test.example>',
     uploadLinkSecret: randomBytes(24).toString('base64url'),
@@ -32,6 +35,7 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     logLevel: 'warn',
     housekeeping: { ...HOUSEKEEPING_DEFAULTS },
     ...overrides,
+    temporal,
   };
 }
 

@@ -1,13 +1,13 @@
 /**
- * What a test of workflows alone needs: the workflow bundle (built once per file), a client and a
+ * What a test of workflows alone needs: the workflow bundle (built once per run), a client and a
  * worker connection to the shared test dev server, and workers on task queues of their own.
  */
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { WORKFLOWS_PATH } from '../../apps/worker/src/temporal/temporal-worker.service';
 import type { MilestoneActivities } from '../../workflows/src/messages';
 import { ActivityCall, fakeMilestoneActivities } from './fake-milestone-activities';
+import { workflowBundle } from './workflow-bundle';
 
 export interface WorkflowTestEnv {
   client: Client;
@@ -16,10 +16,8 @@ export interface WorkflowTestEnv {
   close(): Promise<void>;
 }
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export async function startWorkflowTestEnv(activities: (calls: ActivityCall[]) => MilestoneActivities = fakeMilestoneActivities): Promise<WorkflowTestEnv> {
-  const bundle: WorkflowBundleWithSourceMap = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
+  const bundle = workflowBundle();
   const address = process.env.TEST_TEMPORAL_ADDRESS!;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });

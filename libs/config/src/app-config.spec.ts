@@ -32,6 +32,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' }, evidenceDir: '/var/lib/ogp/evidence', maxEvidenceFileBytes: 1048576 });
   });
 
+  it('reads the path of a prebuilt workflow bundle for the worker', () => {
+    expect(loadConfig(minimal).temporal.workflowBundlePath).toBeUndefined();
+    expect(loadConfig({ ...minimal, WORKFLOW_BUNDLE_PATH: '/opt/ogp/workflow-bundle.js' }).temporal.workflowBundlePath).toBe('/opt/ogp/workflow-bundle.js');
+  });
+
   it.each([
     [{ DATABASE_URL: undefined }, 'DATABASE_URL'],
     [{ UPLOAD_LINK_SECRET: 'short' }, 'UPLOAD_LINK_SECRET'],

@@ -15,6 +15,11 @@ export interface AppConfig {
     taskQueue: string;
     /** How long the API waits for Temporal to take a signal before it gives up (and saves nothing). */
     signalTimeoutSeconds: number;
+    /**
+     * The worker's workflow code, bundled beforehand (WORKFLOW_BUNDLE_PATH): the worker loads it
+     * instead of bundling workflows/src itself, which makes it start faster. Unset: it bundles.
+     */
+    workflowBundlePath?: string;
   };
   smtpUrl: string;
   mailFrom: string;
@@ -79,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'ogp-monitor',
       signalTimeoutSeconds: positiveInteger(env, 'TEMPORAL_SIGNAL_TIMEOUT_SECONDS', 10),
+      workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     },
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',

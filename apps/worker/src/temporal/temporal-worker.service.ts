@@ -38,7 +38,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       connection: this.connection,
       namespace: this.config.temporal.namespace,
       taskQueue: this.config.temporal.taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
+      // A prebuilt bundle (WORKFLOW_BUNDLE_PATH, e.g. the one the tests build once per run) skips bundling at start.
+      ...(this.config.temporal.workflowBundlePath ? { workflowBundle: { codePath: this.config.temporal.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
       activities: { ...bindActivities(this.milestoneActivities), ...bindActivities(this.housekeepingActivities) },
     });
     this.running = this.worker.run();
