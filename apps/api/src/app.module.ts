@@ -14,12 +14,16 @@ import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PlansModule } from './plans/plans.module';
+import { CommitmentsModule } from './commitments/commitments.module';
+import { CommitteesModule } from './committees/committees.module';
+import { DialogueBoardModule } from './dialogue-board/dialogue-board.module';
+import { MilestonesModule } from './milestones/milestones.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PublicModule } from './public/public.module';
 import { ReviewModule } from './review/review.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, PlansModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -6,7 +6,7 @@ import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
 import { notFound } from '../auth/access';
 import type { Actor } from '../auth/actor';
 import { Page, pageOf, PageQueryDto, toPage } from '../common/pagination';
-import { PlanScope } from '../plans/plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { EvidenceDto } from './dto/evidence-upload.dto';
 import { fileDto } from './evidence-uploads.service';
 

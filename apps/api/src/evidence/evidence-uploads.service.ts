@@ -10,7 +10,7 @@ import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
 import { MilestoneWorkflows } from '@app/temporal';
 import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem-details.filter';
-import { PlanScope } from '../plans/plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { EvidenceFileDto, EvidenceReceiptDto, EvidenceRequestViewDto } from './dto/evidence-upload.dto';
 import { EvidenceSubmission, RawEvidenceSubmission, readEvidenceSubmission } from './evidence-submission';
 

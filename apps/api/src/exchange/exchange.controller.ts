@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { ProblemException } from '../common/problem-details.filter';
 import { UuidParam } from '../common/uuid-param';
-import { PlanScope } from '../plans/plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { ImportReportDto, PlanDocumentDto } from './plan-document.dto';
 import { PlanExportService } from './plan-export.service';
 import { PlanImportService } from './plan-import.service';

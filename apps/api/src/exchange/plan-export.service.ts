@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { CommitmentStatus, CompletionLevel, completionValue, MilestoneStatus } from '@app/domain';
 import { toDecidimResultsCsv } from '@app/exchange';
 import { ActionPlanEntity, JurisdictionEntity } from '@app/persistence';
-import { mapAssessment } from '../plans/dto/commitment.dto';
+import { mapAssessment } from '../commitments/dto/commitment.dto';
 import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PLAN_DOCUMENT_FORMAT, PlanDocumentDto } from './plan-document.dto';

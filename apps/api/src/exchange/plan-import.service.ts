@@ -29,8 +29,8 @@ import { mapContacts } from '../common/contact.dto';
 import { definedOnly } from '../common/unique';
 import { ProblemException } from '../common/problem-details.filter';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
-import { MilestoneWorkflowSync } from '../plans/milestone-workflow-sync.service';
-import { PlanScope } from '../plans/plan-scope.service';
+import { MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { ImportReportDto, PlanDocumentDto } from './plan-document.dto';
 
 type ImportError = { field: string; message: string; line?: number };

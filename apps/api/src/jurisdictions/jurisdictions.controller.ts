@@ -5,7 +5,7 @@ import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { ApiIfMatch, IfMatch } from '../common/etag';
 import { UuidParam } from '../common/uuid-param';
-import { AgencyDto, CreateAgencyDto, CreateDialogueBoardMemberDto, DialogueBoardMemberDto, UpdateAgencyDto } from './dto/agency.dto';
+import { AgencyDto, CreateAgencyDto, UpdateAgencyDto } from './dto/agency.dto';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto } from './dto/api-token.dto';
 import { CreateJurisdictionDto, JurisdictionDto } from './dto/jurisdiction.dto';
 import { JurisdictionsService } from './jurisdictions.service';
@@ -67,20 +67,6 @@ export class JurisdictionsController {
   @ApiOkResponse({ type: AgencyDto })
   updateAgency(@CurrentActor() actor: Actor, @UuidParam('agencyId') id: string, @IfMatch() version: number, @Body() dto: UpdateAgencyDto): Promise<AgencyDto> {
     return this.service.updateAgency(actor, id, version, dto);
-  }
-
-  @Post('jurisdictions/:jurisdictionId/dialogue-board/members')
-  @Roles(Role.Coordinator)
-  @ApiCreatedResponse({ type: DialogueBoardMemberDto })
-  addBoardMember(@CurrentActor() actor: Actor, @UuidParam('jurisdictionId') id: string, @Body() dto: CreateDialogueBoardMemberDto): Promise<DialogueBoardMemberDto> {
-    return this.service.addBoardMember(actor, id, dto);
-  }
-
-  @Get('jurisdictions/:jurisdictionId/dialogue-board/members')
-  @Roles(Role.Coordinator, Role.Imb)
-  @ApiOkResponse({ type: [DialogueBoardMemberDto] })
-  listBoardMembers(@CurrentActor() actor: Actor, @UuidParam('jurisdictionId') id: string): Promise<DialogueBoardMemberDto[]> {
-    return this.service.listBoardMembers(actor, id);
   }
 
   @Post('jurisdictions/:jurisdictionId/tokens')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AgencyEntity, ApiTokenEntity, DialogueBoardMemberEntity, JurisdictionEntity, recordAudit, snapshot } from '@app/persistence';
+import { AgencyEntity, ApiTokenEntity, JurisdictionEntity, recordAudit, snapshot } from '@app/persistence';
 import { canSeeJurisdiction, notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { newApiToken } from '../auth/api-tokens';
@@ -9,18 +9,17 @@ import { staleVersion } from '../common/etag';
 import { ProblemException } from '../common/problem-details.filter';
 import { requireChanges, uniqueOr409 } from '../common/unique';
 import { mapContacts } from '../common/contact.dto';
-import { AgencyDto, CreateAgencyDto, CreateDialogueBoardMemberDto, DialogueBoardMemberDto, mapAgency, mapDialogueBoardMember, UpdateAgencyDto } from './dto/agency.dto';
+import { AgencyDto, CreateAgencyDto, mapAgency, UpdateAgencyDto } from './dto/agency.dto';
 import { ApiTokenDto, CreateApiTokenDto, CreatedApiTokenDto, mapApiToken } from './dto/api-token.dto';
 import { CreateJurisdictionDto, JurisdictionDto, mapJurisdiction } from './dto/jurisdiction.dto';
 
-/** Jurisdictions, their agencies, Dialogue Board and API tokens. */
+/** Jurisdictions, their agencies and API tokens. */
 @Injectable()
 export class JurisdictionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(JurisdictionEntity) private readonly jurisdictions: Repository<JurisdictionEntity>,
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
-    @InjectRepository(DialogueBoardMemberEntity) private readonly boardMembers: Repository<DialogueBoardMemberEntity>,
     @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
   ) {}
 
@@ -96,21 +95,6 @@ export class JurisdictionsService {
     const agency = await this.agencies.findOneBy({ id });
     if (!agency || !canSeeJurisdiction(actor, agency.jurisdictionId) || (actor.role === Role.Agency && actor.agencyId !== id)) throw notFound('agency', id);
     return agency;
-  }
-
-  async addBoardMember(actor: Actor, jurisdictionId: string, dto: CreateDialogueBoardMemberDto): Promise<DialogueBoardMemberDto> {
-    await this.require(actor, jurisdictionId);
-    const member = await this.db.transaction(async (manager) => {
-      const saved = await manager.save(manager.create(DialogueBoardMemberEntity, { ...dto, email: dto.email ?? null, jurisdictionId }));
-      await recordAudit(manager, { jurisdictionId, actor, action: 'dialogue_board_member.created', entityType: 'dialogue_board_member', entityId: saved.id, after: saved });
-      return saved;
-    });
-    return mapDialogueBoardMember(member);
-  }
-
-  async listBoardMembers(actor: Actor, jurisdictionId: string): Promise<DialogueBoardMemberDto[]> {
-    await this.require(actor, jurisdictionId);
-    return (await this.boardMembers.find({ where: { jurisdictionId }, order: { organisation: 'ASC', name: 'ASC' } })).map(mapDialogueBoardMember);
   }
 
   async createToken(actor: Actor, jurisdictionId: string, dto: CreateApiTokenDto): Promise<CreatedApiTokenDto> {

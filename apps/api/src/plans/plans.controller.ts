@@ -8,7 +8,7 @@ import { Page, pageSchema } from '../common/pagination';
 import { UuidParam } from '../common/uuid-param';
 import { CreatePlanDto, ListPlansQueryDto, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
 import { PlanProgressDto } from './dto/progress.dto';
-import { PlanScope } from './plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { PlansService } from './plans.service';
 import { ProgressService } from './progress.service';
 

@@ -12,8 +12,8 @@ import { ProblemException } from '../common/problem-details.filter';
 import { definedOnly, requireChanges } from '../common/unique';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
 import { CreatePlanDto, ListPlansQueryDto, mapPlan, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
-import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
-import { assertWritable, PlanScope, ruleViolation } from './plan-scope.service';
+import { MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
+import { assertWritable, PlanScope, ruleViolation } from '../auth/plan-scope.service';
 
 const TRANSITIONS: Record<string, PlanStatus[]> = {
   [PlanStatus.Draft]: [PlanStatus.Active],

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PlansModule } from '../plans/plans.module';
+import { ScopeModule } from '../auth/scope.module';
 import { ReviewController } from './review.controller';
 import { ReviewService } from './review.service';
 
-@Module({ imports: [PlansModule], controllers: [ReviewController], providers: [ReviewService] })
+@Module({ imports: [ScopeModule], controllers: [ReviewController], providers: [ReviewService] })
 export class ReviewModule {}

@@ -8,7 +8,7 @@ import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
-import { PlanScope } from '../plans/plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 import { EscalationActionResultDto, EscalationDto, ListEscalationsQueryDto, mapEscalation, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
 
 /**

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { SUPPORTED_LANGUAGES } from '@app/domain';
-import type { AgencyEntity, DialogueBoardMemberEntity } from '@app/persistence';
+import type { AgencyEntity } from '@app/persistence';
 import { ContactDto } from '../../common/contact.dto';
 import { IsOptionalNotNull } from '../../common/validators';
 
@@ -45,34 +45,4 @@ export class AgencyDto {
 
 export function mapAgency(a: AgencyEntity): AgencyDto {
   return { id: a.id, jurisdictionId: a.jurisdictionId, name: a.name, contacts: a.contacts, language: a.language, version: a.version };
-}
-
-export class CreateDialogueBoardMemberDto {
-  @ApiProperty({ example: 'Ana Gómez' })
-  @IsString() @IsNotEmpty() @MaxLength(200)
-  name!: string;
-
-  @ApiProperty({ example: 'Colectivo Ciudadano para el Gobierno Abierto' })
-  @IsString() @IsNotEmpty() @MaxLength(200)
-  organisation!: string;
-
-  @ApiPropertyOptional({ example: 'ana@colectivo.example' })
-  @IsOptional() @IsEmail() @MaxLength(254)
-  email?: string;
-
-  @ApiProperty({ enum: SUPPORTED_LANGUAGES })
-  @IsIn(SUPPORTED_LANGUAGES)
-  language!: string;
-}
-
-export class DialogueBoardMemberDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() organisation!: string;
-  @ApiProperty({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ enum: SUPPORTED_LANGUAGES }) language!: string;
-}
-
-export function mapDialogueBoardMember(m: DialogueBoardMemberEntity): DialogueBoardMemberDto {
-  return { id: m.id, name: m.name, organisation: m.organisation, email: m.email, language: m.language };
 }

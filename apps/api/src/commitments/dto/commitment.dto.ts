@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernment, OgpValue, OpenGovChallengeArea, PotentialForResults, SDG_GOALS } from '@app/domain';
-import type { CommitmentAssessmentEntity, CommitmentEntity, FollowUpCommitteeMemberEntity } from '@app/persistence';
-import { MonitoringPolicyDto } from './plan.dto';
+import type { CommitmentAssessmentEntity, CommitmentEntity } from '@app/persistence';
+import { MonitoringPolicyDto } from '../../plans/dto/plan.dto';
 import { PageQueryDto } from '../../common/pagination';
 import { IsOptionalNotNull } from '../../common/validators';
 
@@ -121,44 +121,6 @@ export class ListCommitmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CommitmentStatus })
   @IsOptional() @IsIn(Object.values(CommitmentStatus))
   status?: CommitmentStatus;
-}
-
-const MEMBER_KINDS = ['government_referent', 'dialogue_board_member'] as const;
-
-export class CreateCommitteeMemberDto {
-  @ApiProperty({ enum: MEMBER_KINDS })
-  @IsIn(MEMBER_KINDS)
-  kind!: (typeof MEMBER_KINDS)[number];
-
-  @ApiPropertyOptional({ description: 'For Dialogue Board members: the member of the board (name and organisation are taken from it)' })
-  @ValidateIf((o: CreateCommitteeMemberDto) => o.kind === 'dialogue_board_member' || o.dialogueBoardMemberId !== undefined)
-  @IsUUID()
-  dialogueBoardMemberId?: string;
-
-  @ApiPropertyOptional({ description: 'Required for government referents' })
-  @ValidateIf((o: CreateCommitteeMemberDto) => o.kind === 'government_referent' || o.name !== undefined)
-  @IsString() @IsNotEmpty() @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
-  organisation?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
-  email?: string;
-}
-
-export class CommitteeMemberDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() commitmentId!: string;
-  @ApiProperty({ enum: MEMBER_KINDS }) kind!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ nullable: true, type: String }) organisation!: string | null;
-  @ApiProperty({ nullable: true, type: String }) email!: string | null;
-  @ApiProperty({ nullable: true, type: String }) dialogueBoardMemberId!: string | null;
-}
-
-export function mapCommitteeMember(m: FollowUpCommitteeMemberEntity): CommitteeMemberDto {
-  return { id: m.id, commitmentId: m.commitmentId, kind: m.kind, name: m.name, organisation: m.organisation, email: m.email, dialogueBoardMemberId: m.dialogueBoardMemberId };
 }
 
 export class CreateAssessmentDto {

@@ -10,7 +10,7 @@ import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
 import { ProblemException } from '../common/problem-details.filter';
 import { definedOnly, requireChanges, uniqueOr409 } from '../common/unique';
-import { assertAgencyOf } from './commitments.service';
+import { assertAgencyOf } from '../jurisdictions/assert-agency-of';
 import {
   CancelMilestoneDto,
   CreateMilestoneDto,
@@ -27,7 +27,7 @@ import {
   UpdateMilestoneDto,
 } from './dto/milestone.dto';
 import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
-import { PlanScope } from './plan-scope.service';
+import { PlanScope } from '../auth/plan-scope.service';
 
 /** A milestone in these statuses can no longer be replanned. */
 const CLOSED_STATUSES: string[] = [MilestoneStatus.UnderReview, ...FINAL_MILESTONE_STATUSES];

@@ -4,8 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
 import { MilestoneWorkflows } from '@app/temporal';
-import { AgencyEntity, CommitmentAssessmentEntity, CommitmentEntity, DialogueBoardMemberEntity, FollowUpCommitteeMemberEntity, MilestoneEntity, recordAudit } from '@app/persistence';
-import { notFound } from '../auth/access';
+import { CommitmentAssessmentEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
@@ -15,31 +14,28 @@ import {
   AssessmentDto,
   CommitmentAssessmentsDto,
   CommitmentDto,
-  CommitteeMemberDto,
   CreateAssessmentDto,
   CreateCommitmentDto,
-  CreateCommitteeMemberDto,
   ListCommitmentsQueryDto,
   mapAssessment,
   mapCommitment,
-  mapCommitteeMember,
   SetMilestoneWeightsDto,
   UpdateCommitmentDto,
 } from './dto/commitment.dto';
-import { CommitmentStateDto, mapMilestone, MilestoneDto } from './dto/milestone.dto';
-import type { MonitoringPolicyDto } from './dto/plan.dto';
-import { FOLLOWED_MILESTONE_STATUSES, MilestoneWorkflowSync } from './milestone-workflow-sync.service';
-import { PlanScope, ruleViolation } from './plan-scope.service';
+import { CommitmentStateDto, mapMilestone, MilestoneDto } from '../milestones/dto/milestone.dto';
+import type { MonitoringPolicyDto } from '../plans/dto/plan.dto';
+import { FOLLOWED_MILESTONE_STATUSES, MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
+import { PlanScope, ruleViolation } from '../auth/plan-scope.service';
+import { assertAgencyOf } from '../jurisdictions/assert-agency-of';
 
 const CANCELLED_WITH_COMMITMENT = 'The commitment was cancelled';
 
-/** Commitments of a plan, their follow-up committees, assessments and milestone weights. */
+/** Commitments of a plan, their assessments and milestone weights. */
 @Injectable()
 export class CommitmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
@@ -153,39 +149,6 @@ export class CommitmentsService {
     return updated.map(mapMilestone);
   }
 
-  async addCommitteeMember(actor: Actor, id: string, dto: CreateCommitteeMemberDto): Promise<CommitteeMemberDto> {
-    const { plan } = await this.scope.commitment(actor, id, 'write');
-    const member = await this.db.transaction(async (manager) => {
-      let fields = { name: dto.name ?? '', organisation: dto.organisation ?? null, email: dto.email ?? null, dialogueBoardMemberId: null as string | null };
-      if (dto.kind === 'dialogue_board_member') {
-        const boardMember = await manager.findOneBy(DialogueBoardMemberEntity, { id: dto.dialogueBoardMemberId!, jurisdictionId: plan.jurisdictionId });
-        if (!boardMember) throw ruleViolation('dialogueBoardMemberId', "dialogueBoardMemberId must name a member of the jurisdiction's Dialogue Board");
-        fields = { name: boardMember.name, organisation: boardMember.organisation, email: boardMember.email, dialogueBoardMemberId: boardMember.id };
-      }
-      const saved = await manager.save(manager.create(FollowUpCommitteeMemberEntity, { commitmentId: id, kind: dto.kind, ...fields }));
-      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'committee_member.added', entityType: 'follow_up_committee_member', entityId: saved.id, after: saved });
-      return saved;
-    });
-    return mapCommitteeMember(member);
-  }
-
-  async listCommitteeMembers(actor: Actor, id: string): Promise<CommitteeMemberDto[]> {
-    await this.scope.commitment(actor, id);
-    return (await this.committee.find({ where: { commitmentId: id }, order: { createdAt: 'ASC' } })).map(mapCommitteeMember);
-  }
-
-  async removeCommitteeMember(actor: Actor, memberId: string): Promise<void> {
-    const member = await this.committee.findOneBy({ id: memberId });
-    if (!member) throw notFound('committee member', memberId);
-    const { plan } = await this.scope.commitment(actor, member.commitmentId, 'write').catch(() => {
-      throw notFound('committee member', memberId);
-    });
-    await this.db.transaction(async (manager) => {
-      await manager.delete(FollowUpCommitteeMemberEntity, { id: memberId });
-      await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'committee_member.removed', entityType: 'follow_up_committee_member', entityId: memberId, before: member });
-    });
-  }
-
   /** The coordinator records the government's self-assessment; the IMB records its own. */
   async addAssessment(actor: Actor, id: string, dto: CreateAssessmentDto): Promise<AssessmentDto> {
     const { plan } = await this.scope.commitment(actor, id, 'write');
@@ -239,12 +202,6 @@ export function assessmentsOf(rows: CommitmentAssessmentEntity[]): CommitmentAss
 /** Serialises writes that count a plan's commitments, so two creations cannot both pass the limit of five. */
 async function lockPlanCommitments(manager: EntityManager, planId: string): Promise<void> {
   await manager.query('SELECT id FROM action_plan WHERE id = $1 FOR UPDATE', [planId]);
-}
-
-export async function assertAgencyOf(manager: EntityManager, jurisdictionId: string, agencyId: string, field: string): Promise<AgencyEntity> {
-  const agency = await manager.findOneBy(AgencyEntity, { id: agencyId, jurisdictionId });
-  if (!agency) throw ruleViolation(field, `${field} must name an agency of the plan's jurisdiction`);
-  return agency;
 }
 
 /** A cancelled commitment's milestones that are still followed are cancelled with it. */

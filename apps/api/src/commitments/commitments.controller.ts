@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
@@ -11,15 +11,13 @@ import {
   AssessmentDto,
   CommitmentAssessmentsDto,
   CommitmentDto,
-  CommitteeMemberDto,
   CreateAssessmentDto,
   CreateCommitmentDto,
-  CreateCommitteeMemberDto,
   ListCommitmentsQueryDto,
   SetMilestoneWeightsDto,
   UpdateCommitmentDto,
 } from './dto/commitment.dto';
-import { CommitmentStateDto, MilestoneDto } from './dto/milestone.dto';
+import { CommitmentStateDto, MilestoneDto } from '../milestones/dto/milestone.dto';
 
 @ApiTags('commitments')
 @ApiProblemResponses()
@@ -71,28 +69,6 @@ export class CommitmentsController {
   @ApiOkResponse({ type: [MilestoneDto] })
   setWeights(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string, @Body() dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
     return this.service.setWeights(actor, id, dto);
-  }
-
-  @Post('commitments/:commitmentId/committee/members')
-  @Roles(Role.Coordinator)
-  @ApiCreatedResponse({ type: CommitteeMemberDto })
-  addCommitteeMember(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string, @Body() dto: CreateCommitteeMemberDto): Promise<CommitteeMemberDto> {
-    return this.service.addCommitteeMember(actor, id, dto);
-  }
-
-  @Get('commitments/:commitmentId/committee/members')
-  @Roles(Role.Coordinator, Role.Imb)
-  @ApiOkResponse({ type: [CommitteeMemberDto] })
-  listCommitteeMembers(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string): Promise<CommitteeMemberDto[]> {
-    return this.service.listCommitteeMembers(actor, id);
-  }
-
-  @Delete('committee-members/:memberId')
-  @Roles(Role.Coordinator)
-  @HttpCode(204)
-  @ApiNoContentResponse()
-  removeCommitteeMember(@CurrentActor() actor: Actor, @UuidParam('memberId') id: string): Promise<void> {
-    return this.service.removeCommitteeMember(actor, id);
   }
 
   @Post('commitments/:commitmentId/assessments')
