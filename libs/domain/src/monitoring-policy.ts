@@ -60,3 +60,19 @@ export function resolvePolicy(overrides: Partial<MonitoringPolicy> = {}): Monito
   }
   return policy;
 }
+
+/**
+ * The policy one commitment's milestones follow: the plan's policy with the commitment's overrides
+ * laid over it field by field (a field the commitment leaves unset, undefined or null keeps the
+ * plan's value), the rest filled with the defaults, every value checked.
+ */
+export function effectivePolicy(
+  planPolicy: Partial<MonitoringPolicy> | null | undefined,
+  commitmentOverrides?: Partial<MonitoringPolicy> | null,
+): MonitoringPolicy {
+  return resolvePolicy({ ...definedFields(planPolicy), ...definedFields(commitmentOverrides) });
+}
+
+function definedFields(policy: Partial<MonitoringPolicy> | null | undefined): Partial<MonitoringPolicy> {
+  return Object.fromEntries(Object.entries(policy ?? {}).filter(([, value]) => value !== undefined && value !== null)) as Partial<MonitoringPolicy>;
+}
