@@ -4,3 +4,4 @@ export * from './milestone-timeline';
 export * from './ogp-vocabulary';
 export * from './progress';
 export * from './plan-rules';
+export * from './escalation-policy';
