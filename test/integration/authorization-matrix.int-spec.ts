@@ -287,7 +287,10 @@ describe('authorization matrix', () => {
       method: 'PUT',
       path: '/commitments/{commitmentId}/milestone-weights',
       statuses: [200, 200, 403, 403, 403, 404, 401, 401],
-      call: async () => ({ url: `/commitments/${await freshCommitment()}/milestone-weights`, body: { weights: null } }),
+      call: async () => {
+        const id = await freshCommitment();
+        return { url: `/commitments/${id}/milestone-weights`, ifMatch: await etagOf(`/commitments/${id}`), body: { weights: null } };
+      },
     },
     {
       method: 'POST',
@@ -301,7 +304,8 @@ describe('authorization matrix', () => {
       method: 'POST',
       path: '/commitments/{commitmentId}/assessments',
       statuses: [201, 201, 403, 403, 201, 404, 401, 401],
-      call: async () => ({ url: `/commitments/${a.commitmentId}/assessments`, body: { completion: 'limited', narrative: 'Two of four tools were evaluated.' } }),
+      // The administrator records on behalf of the government or the IMB, and must say which.
+      call: async (caller) => ({ url: `/commitments/${a.commitmentId}/assessments`, body: { completion: 'limited', narrative: 'Two of four tools were evaluated.', ...(caller === 'admin' ? { assessor: 'imb' } : {}) } }),
     },
     { method: 'GET', path: '/commitments/{commitmentId}/assessments', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/commitments/${a.commitmentId}/assessments` }) },
 

@@ -24,7 +24,8 @@ describe('import and export', () => {
     const a = await http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Framework agreed', externalId: 'C1.1', startAt: day(0), dueAt: day(30), responsibleAgencyId: fixture.agencyId }).expect(201);
     const b = await http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Tools evaluated', externalId: 'C1.2', startAt: day(0), dueAt: day(60), responsibleAgencyId: fixture.agencyId, verifiable: false }).expect(201);
     const c = await http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Dropped', externalId: 'C1.3', startAt: day(0), dueAt: day(90), responsibleAgencyId: fixture.agencyId }).expect(201);
-    await http().put(`/commitments/${fixture.commitmentId}/milestone-weights`).set(fixture.coordinator).send({ weights: [{ milestoneId: a.body.id, weight: 0.5 }, { milestoneId: b.body.id, weight: 0.3 }, { milestoneId: c.body.id, weight: 0.2 }] }).expect(200);
+    const commitment = await http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
+    await http().put(`/commitments/${fixture.commitmentId}/milestone-weights`).set(fixture.coordinator).set('If-Match', commitment.headers.etag).send({ weights: [{ milestoneId: a.body.id, weight: 0.5 }, { milestoneId: b.body.id, weight: 0.3 }, { milestoneId: c.body.id, weight: 0.2 }] }).expect(200);
     const etag = async (id: string) => (await http().get(`/milestones/${id}`).set(fixture.coordinator).expect(200)).headers.etag;
     await http().post(`/milestones/${b.body.id}/replan`).set(fixture.coordinator).set('If-Match', await etag(b.body.id)).send({ dueAt: day(75), reason: 'Waiting for the new portal' }).expect(200);
     await http().post(`/milestones/${c.body.id}/cancel`).set(fixture.coordinator).set('If-Match', await etag(c.body.id)).send({ reason: 'Merged into C1.2' }).expect(200);

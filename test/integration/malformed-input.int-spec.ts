@@ -412,6 +412,7 @@ describe('malformed input on writing routes', () => {
       method: 'PUT',
       path: '/commitments/{commitmentId}/milestone-weights',
       control: 200,
+      etagFrom: () => `/commitments/${f.commitmentId}`,
       params: () => ({ commitmentId: f.commitmentId }),
       uuidParams: ['commitmentId'],
       valid: () => ({ weights: [{ milestoneId, weight: 1 }] }),

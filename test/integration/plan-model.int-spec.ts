@@ -3,6 +3,8 @@
  * the field, replanning history, optimistic concurrency (ETag/If-Match), idempotent POSTs, the audit
  * trail, progress roll-up, assessments and tokens.
  */
+import { DataSource } from 'typeorm';
+import { OutboxMessageEntity, OutboxStatus } from '../../libs/persistence/src';
 import { createPlanFixture, PlanFixture, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -79,18 +81,33 @@ describe('plan model', () => {
       const a = await milestone(fixture, { title: 'A' });
       const b = await milestone(fixture, { title: 'B', dueAt: day(40) });
       const url = `/commitments/${fixture.commitmentId}/milestone-weights`;
-      const bad = await system.http().put(url).set(fixture.coordinator).send({ weights: [{ milestoneId: a.id, weight: 0.5 }, { milestoneId: b.id, weight: 0.3 }] }).expect(422);
+      const etag = async () => (await system.http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200)).headers.etag as string;
+      const put = async (weights: object | null) => system.http().put(url).set(fixture.coordinator).set('If-Match', await etag()).send({ weights });
+      const bad = await put([{ milestoneId: a.id, weight: 0.5 }, { milestoneId: b.id, weight: 0.3 }]);
+      expect(bad.status).toBe(422);
       expect(fields(bad.body)).toEqual(['weights']);
       expect(bad.body.detail).toContain('0.8');
-      const partial = await system.http().put(url).set(fixture.coordinator).send({ weights: [{ milestoneId: a.id, weight: 1 }] }).expect(422);
+      const partial = await put([{ milestoneId: a.id, weight: 1 }]);
+      expect(partial.status).toBe(422);
       expect(partial.body.detail).toContain('missing');
-      const ok = await system.http().put(url).set(fixture.coordinator).send({ weights: [{ milestoneId: a.id, weight: 0.75 }, { milestoneId: b.id, weight: 0.25 }] }).expect(200);
+      const before = await etag();
+      const ok = await put([{ milestoneId: a.id, weight: 0.75 }, { milestoneId: b.id, weight: 0.25 }]);
+      expect(ok.status).toBe(200);
       expect(ok.body.map((m: { weight: number }) => m.weight)).toEqual([0.75, 0.25]);
+      // The weights belong to the commitment: setting them moves its version on, so a stale view is refused.
+      expect(await etag()).not.toBe(before);
+      const stale = await system.http().put(url).set(fixture.coordinator).set('If-Match', before).send({ weights: null }).expect(412);
+      expect(fields(stale.body)).toEqual(['If-Match']);
+      const missing = await system.http().put(url).set(fixture.coordinator).send({ weights: null }).expect(428);
+      expect(fields(missing.body)).toEqual(['If-Match']);
+      const unchanged = await system.http().get(`/plans/${fixture.planId}/milestones?commitmentId=${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
+      expect(unchanged.body.items.map((m: { weight: number }) => m.weight)).toEqual([0.75, 0.25]);
 
       const c = await system.http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'C', startAt: day(0), dueAt: day(50), responsibleAgencyId: fixture.agencyId }).expect(201);
       expect(c.body.weight).toBe(0);
       expect(c.body.warnings).toEqual([expect.objectContaining({ field: 'weight' })]);
-      const cleared = await system.http().put(url).set(fixture.coordinator).send({ weights: null }).expect(200);
+      const cleared = await put(null);
+      expect(cleared.status).toBe(200);
       expect(cleared.body.map((m: { weight: number | null }) => m.weight)).toEqual([null, null, null]);
     });
 
@@ -230,6 +247,32 @@ describe('plan model', () => {
       expect(all.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['jurisdiction.created', 'api_token.created', 'agency.created', 'action_plan.created', 'commitment.created']));
       expect(JSON.stringify(all.body)).not.toContain('tokenHash');
     });
+
+    it("records a coordinator's decision to resend an email, with the status it had", async () => {
+      const fixture = await createPlanFixture(system);
+      const failed = await system.api.get(DataSource).getRepository(OutboxMessageEntity).save({
+        idempotencyKey: `evidence-request:resend-audit-${fixture.planId}:1`,
+        toAddress: fixture.agencyEmail,
+        subject: 'Evidence request',
+        textBody: 'Please upload the evidence.',
+        htmlBody: '<p>Please upload the evidence.</p>',
+        status: OutboxStatus.Failed,
+        attempts: 1,
+        lastError: '550 mailbox unavailable',
+        messageId: `<resend-audit-${fixture.planId}@ogp-monitor>`,
+        jurisdictionId: fixture.jurisdictionId,
+      });
+      const resent = await system.http().post(`/outbox/${failed.id}/resend`).set(fixture.coordinator).expect(200);
+      expect(resent.body.status).toBe('sent');
+      const events = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: failed.id }).set(fixture.coordinator).expect(200);
+      expect(events.body.items).toEqual([
+        expect.objectContaining({ action: 'outbox_message.resent', entityType: 'outbox_message', actorRole: 'coordinator', before: expect.objectContaining({ status: 'failed', lastError: '550 mailbox unavailable' }), after: { status: 'pending' } }),
+      ]);
+      // Refused (already sent): nothing more is recorded.
+      await system.http().post(`/outbox/${failed.id}/resend`).set(fixture.coordinator).expect(409);
+      const again = await system.http().get(`/jurisdictions/${fixture.jurisdictionId}/audit-events`).query({ entityId: failed.id }).set(fixture.coordinator).expect(200);
+      expect(again.body.total).toBe(1);
+    });
   });
 
   describe('progress and assessments', () => {
@@ -251,6 +294,21 @@ describe('plan model', () => {
       const assessments = await system.http().get(`/commitments/${fixture.commitmentId}/assessments`).set(fixture.coordinator).expect(200);
       expect(assessments.body.government).toMatchObject({ assessor: 'government', completion: 'substantial' });
       expect(assessments.body.imb).toMatchObject({ assessor: 'imb', completion: 'limited', potentialForResults: 'modest', didItOpenGovernment: 'marginal' });
+    });
+
+    it("files the administrator's assessment under the record it names, never the government's by default", async () => {
+      const fixture = await createPlanFixture(system);
+      const url = `/commitments/${fixture.commitmentId}/assessments`;
+      const unnamed = await system.http().post(url).set(system.adminAuth).send({ completion: 'limited', narrative: 'Entered for the IMB from its signed report.' }).expect(422);
+      expect(fields(unnamed.body)).toEqual(['assessor']);
+      await system.http().post(url).set(system.adminAuth).send({ completion: 'limited', narrative: 'Entered for the IMB from its signed report.', assessor: 'imb' }).expect(201);
+      // A coordinator writes the government's record only.
+      const crossed = await system.http().post(url).set(fixture.coordinator).send({ completion: 'complete', narrative: 'Done.', assessor: 'imb' }).expect(422);
+      expect(fields(crossed.body)).toEqual(['assessor']);
+      const assessments = await system.http().get(url).set(fixture.coordinator).expect(200);
+      expect(assessments.body.government).toBeNull();
+      expect(assessments.body.imb).toMatchObject({ assessor: 'imb', completion: 'limited' });
+      expect(assessments.body.history).toHaveLength(1);
     });
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
 import { isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
 import type { RenderedEmail } from './templates';
@@ -61,14 +61,20 @@ export class OutboxService {
 
   /**
    * A coordinator's decision to send a failed or unconfirmed message again (e.g. after checking with
-   * the recipient). Returns null when the message is not in one of those states.
+   * the recipient). Returns null when the message is not in one of those states. `onReset` runs in the
+   * transaction that puts the message back to `pending` (the caller's audit record), so the decision
+   * is recorded exactly when it is taken, whatever the SMTP server does next.
    */
-  async resend(id: string): Promise<SendOutcome | null> {
-    const repo = this.dataSource.getRepository(OutboxMessageEntity);
-    const row = await repo.findOneBy({ id });
+  async resend(id: string, onReset?: (manager: EntityManager, before: OutboxMessageEntity) => Promise<void>): Promise<SendOutcome | null> {
+    const row = await this.dataSource.transaction(async (manager) => {
+      const before = await manager.findOneBy(OutboxMessageEntity, { id });
+      if (!before) return null;
+      const reset = await manager.update(OutboxMessageEntity, { id, status: In([OutboxStatus.Failed, OutboxStatus.Unconfirmed]) }, { status: OutboxStatus.Pending });
+      if (!reset.affected) return null;
+      await onReset?.(manager, before);
+      return before;
+    });
     if (!row) return null;
-    const reset = await repo.update({ id, status: In([OutboxStatus.Failed, OutboxStatus.Unconfirmed]) }, { status: OutboxStatus.Pending });
-    if (!reset.affected) return null;
     return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId });
   }
 

@@ -65,10 +65,11 @@ export class CommitmentsController {
 
   @Put('commitments/:commitmentId/milestone-weights')
   @Roles(Role.Coordinator)
-  @ApiOperation({ summary: "Set all milestones' weights at once (sum 1), or clear them (equal shares)" })
+  @ApiOperation({ summary: "Set all milestones' weights at once (sum 1), or clear them (equal shares); If-Match is the commitment's ETag, which the change moves on" })
+  @ApiIfMatch()
   @ApiOkResponse({ type: [MilestoneDto] })
-  setWeights(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string, @Body() dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
-    return this.service.setWeights(actor, id, dto);
+  setWeights(@CurrentActor() actor: Actor, @UuidParam('commitmentId') id: string, @IfMatch() version: number, @Body() dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
+    return this.service.setWeights(actor, id, version, dto);
   }
 
   @Post('commitments/:commitmentId/assessments')

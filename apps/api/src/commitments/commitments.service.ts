@@ -124,10 +124,16 @@ export class CommitmentsService {
     return mapCommitment(after);
   }
 
-  /** Sets every milestone's weight at once (they must sum to 1), or clears them all (equal shares). */
-  async setWeights(actor: Actor, id: string, dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
+  /**
+   * Sets every milestone's weight at once (they must sum to 1), or clears them all (equal shares).
+   * The weights belong to the commitment: its version (If-Match) guards them and moves on with them,
+   * so a coordinator working from an older view of the commitment gets 412 instead of overwriting.
+   */
+  async setWeights(actor: Actor, id: string, version: number, dto: SetMilestoneWeightsDto): Promise<MilestoneDto[]> {
     const { plan } = await this.scope.commitment(actor, id, 'write');
     const updated = await this.db.transaction(async (manager) => {
+      const claimed = await manager.createQueryBuilder().update(CommitmentEntity).set({ version: () => 'version + 1' }).where('id = :id AND version = :version', { id, version }).execute();
+      if (!claimed.affected) throw staleVersion('commitment');
       const milestones = await manager.find(MilestoneEntity, { where: { commitmentId: id }, order: { dueAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       const given = new Map((dto.weights ?? []).map((w) => [w.milestoneId, w.weight]));
       if (dto.weights) {
@@ -152,7 +158,7 @@ export class CommitmentsService {
   /** The coordinator records the government's self-assessment; the IMB records its own. */
   async addAssessment(actor: Actor, id: string, dto: CreateAssessmentDto): Promise<AssessmentDto> {
     const { plan } = await this.scope.commitment(actor, id, 'write');
-    const assessor = actor.role === Role.Imb ? AssessmentAssessor.Imb : AssessmentAssessor.Government;
+    const assessor = assessorFor(actor, dto.assessor);
     const saved = await this.db.transaction(async (manager) => {
       const assessment = await manager.save(
         manager.create(CommitmentAssessmentEntity, {
@@ -188,6 +194,20 @@ function policyOverrides(policy: MonitoringPolicyDto | null | undefined): Partia
     throw error;
   }
   return Object.keys(overrides).length > 0 ? overrides : null;
+}
+
+/**
+ * The government's self-assessment and the IMB's assessment are separate records: the token says
+ * whose a coordinator's or the IMB's is; the administrator acts for either and must name it.
+ */
+function assessorFor(actor: Actor, requested: AssessmentAssessor | undefined): AssessmentAssessor {
+  const own = actor.role === Role.Imb ? AssessmentAssessor.Imb : actor.role === Role.Coordinator ? AssessmentAssessor.Government : null;
+  if (!own) {
+    if (!requested) throw ruleViolation('assessor', 'Say whose assessment this is (government or imb): the administrator records either, and they are kept apart.');
+    return requested;
+  }
+  if (requested && requested !== own) throw ruleViolation('assessor', `A ${actor.role} token records the ${own === AssessmentAssessor.Imb ? "IMB's assessment" : "government's self-assessment"} only.`);
+  return own;
 }
 
 export function assessmentsOf(rows: CommitmentAssessmentEntity[]): CommitmentAssessmentsDto {

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsIn, IsOptional } from 'class-validator';
 import { FindOptionsWhere, Repository } from 'typeorm';
 import { MailModule, OutboxService } from '@app/mail';
-import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
+import { OutboxMessageEntity, OutboxStatus, recordAudit } from '@app/persistence';
 import { canSeeJurisdiction, notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
@@ -54,7 +54,18 @@ export class OutboxAdminService {
   async resend(actor: Actor, id: string): Promise<OutboxMessageDto> {
     const message = await this.messages.findOneBy({ id });
     if (!message || !message.jurisdictionId || !canSeeJurisdiction(actor, message.jurisdictionId)) throw notFound('outbox message', id);
-    const outcome = await this.outbox.resend(id);
+    // The coordinator's decision is audited with the reset, before the message goes out again.
+    const outcome = await this.outbox.resend(id, (manager, before) =>
+      recordAudit(manager, {
+        jurisdictionId: before.jurisdictionId,
+        actor,
+        action: 'outbox_message.resent',
+        entityType: 'outbox_message',
+        entityId: id,
+        before: { status: before.status, attempts: before.attempts, lastError: before.lastError, idempotencyKey: before.idempotencyKey },
+        after: { status: OutboxStatus.Pending },
+      }),
+    );
     if (outcome === null) throw new ProblemException(409, 'Conflict', `Only failed or unconfirmed messages are sent again; this one is ${message.status}.`, [{ field: 'status', message: `message is ${message.status}` }]);
     return mapMessage(await this.messages.findOneByOrFail({ id }));
   }

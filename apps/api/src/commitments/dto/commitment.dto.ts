@@ -139,6 +139,13 @@ export class CreateAssessmentDto {
   @ApiProperty()
   @IsString() @IsNotEmpty() @MaxLength(10000)
   narrative!: string;
+
+  @ApiPropertyOptional({
+    enum: AssessmentAssessor,
+    description: "Whose record this is. Follows from the token (coordinator: government, IMB: imb); the administrator must say which, since the two records are kept apart.",
+  })
+  @IsOptional() @IsIn(Object.values(AssessmentAssessor))
+  assessor?: AssessmentAssessor;
 }
 
 export class AssessmentDto {
