@@ -1,5 +1,8 @@
 /** Import and export: the plan document round trip, milestone CSV upserts with dry runs, Decidim's results CSV. */
 import { parse } from 'csv-parse/sync';
+import { DataSource } from 'typeorm';
+import { MilestoneStatus } from '../../libs/domain/src';
+import { MilestoneEntity, MilestoneReplanningEntity } from '../../libs/persistence/src';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -95,6 +98,37 @@ describe('import and export', () => {
     expect(titles).toEqual(expect.arrayContaining([['Framework agreed and published', 0.4], ['Public report', 0.1]]));
     const again = await system.http().post(url).set(fixture.coordinator).set('content-type', 'text/csv').send(good).expect(200);
     expect(again.body.summary).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+  });
+
+  it('refuses per row to move the due date of a milestone under review or completed, as replanning through the API does', async () => {
+    const fixture = await richPlan();
+    const db = system.api.get(DataSource);
+    const listed = await system.http().get(`/plans/${fixture.planId}/milestones`).set(fixture.coordinator).expect(200);
+    const byExternalId = new Map<string, { id: string; dueAt: string }>(listed.body.items.map((m: { externalId: string; id: string; dueAt: string }) => [m.externalId, m]));
+    await db.getRepository(MilestoneEntity).update({ id: byExternalId.get('C1.1')!.id }, { status: MilestoneStatus.UnderReview });
+    await db.getRepository(MilestoneEntity).update({ id: byExternalId.get('C1.2')!.id }, { status: MilestoneStatus.Completed });
+    const agencyName = 'Secretariat of Modernization and Proximity';
+    const header = 'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion';
+    const url = `/plans/${fixture.planId}/milestones/import`;
+    // The API refuses these replannings...
+    const etag = (await system.http().get(`/milestones/${byExternalId.get('C1.1')!.id}`).set(fixture.coordinator).expect(200)).headers.etag;
+    await system.http().post(`/milestones/${byExternalId.get('C1.1')!.id}/replan`).set(fixture.coordinator).set('If-Match', etag).send({ dueAt: day(40), reason: 'Later' }).expect(409);
+    // ...and so does the import, row by row.
+    const moved = [
+      header,
+      `C1,C1.1,Framework agreed,,${day(0).slice(0, 10)},${day(40).slice(0, 10)},${agencyName},0.5,yes,`,
+      `C1,C1.2,Tools evaluated,,${day(0).slice(0, 10)},${day(80).slice(0, 10)},${agencyName},0.3,no,`,
+    ].join('\n');
+    const dry = await system.http().post(url).query({ dryRun: true }).set(fixture.coordinator).set('content-type', 'text/csv').send(moved).expect(200);
+    expect(dry.body.valid).toBe(false);
+    expect(dry.body.errors).toEqual([
+      { line: 2, field: 'due_date', message: 'That milestone is under_review: its due date cannot be moved' },
+      { line: 3, field: 'due_date', message: 'That milestone is completed: its due date cannot be moved' },
+    ]);
+    await system.http().post(url).set(fixture.coordinator).set('content-type', 'text/csv').send(moved).expect(422);
+    const after = await db.getRepository(MilestoneEntity).findBy({ commitmentId: fixture.commitmentId });
+    for (const m of after.filter((m) => m.externalId === 'C1.1' || m.externalId === 'C1.2')) expect(m.dueAt.toISOString()).toBe(byExternalId.get(m.externalId!)!.dueAt);
+    expect(await db.getRepository(MilestoneReplanningEntity).countBy({ milestoneId: byExternalId.get('C1.1')!.id })).toBe(0);
   });
 
   it("exports progress in Decidim's accountability results layout", async () => {

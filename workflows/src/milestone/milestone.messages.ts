@@ -92,8 +92,10 @@ export interface CancelInput {
 
 /**
  * The due date moved (replanning). A signal, not an update: it is stored in the workflow's history
- * at once, so it takes effect even when no worker is running at that moment. Ignored once the
- * milestone is under review, completed or cancelled (the API refuses those cases before sending).
+ * at once, so it takes effect even when no worker is running at that moment. Ignored unless the
+ * milestone may be replanned (`canReplan` in libs/domain/src/milestone-status.ts: not once it is
+ * under review, completed, closed without evidence or cancelled), the rule by which the API's
+ * replanning and the CSV import refuse those cases before sending.
  */
 export const replanSignal = defineSignal<[ReplanInput]>('replan');
 

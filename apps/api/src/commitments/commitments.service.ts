@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
+import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, FOLLOWED_MILESTONE_STATUSES, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
 import { MilestoneWorkflows } from '@app/temporal';
 import { CommitmentAssessmentEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { Actor, Role } from '../auth/actor';
@@ -24,7 +24,7 @@ import {
 } from './dto/commitment.dto';
 import { CommitmentStateDto, mapMilestone, MilestoneDto } from '../milestones/dto/milestone.dto';
 import type { MonitoringPolicyDto } from '../plans/dto/plan.dto';
-import { FOLLOWED_MILESTONE_STATUSES, MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
+import { MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
 import { PlanScope, ruleViolation } from '../auth/plan-scope.service';
 import { assertAgencyOf } from '../jurisdictions/assert-agency-of';
 

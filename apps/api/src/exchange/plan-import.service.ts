@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import {
+  canReplan,
   checkMilestoneDates,
   checkMilestoneWeights,
   checkPlanPeriod,
   CommitmentStatus,
+  effectivePolicy,
   InvalidPolicyError,
   MAX_ACTIVE_COMMITMENTS,
   MilestoneStatus,
@@ -174,6 +176,10 @@ export class PlanImportService {
       }
       const current = commitment ? existing.find((m) => m.commitmentId === commitment.id && m.externalId === row.externalId) : undefined;
       if (current && current.status === MilestoneStatus.Cancelled) rowErrors.push({ line: row.line, field: 'external_id', message: 'That milestone is cancelled and cannot be changed' });
+      else if (current && current.dueAt.getTime() !== row.dueAt.getTime() && !canReplan(current.status)) {
+        // Moving the due date is a replanning: the same rule as POST /milestones/{id}/replan.
+        rowErrors.push({ line: row.line, field: 'due_date', message: `That milestone is ${current.status}: its due date cannot be moved` });
+      }
       if (rowErrors.length) errors.push(...rowErrors);
       else accepted.push({ row, commitment: commitment!, agency: agency!, current });
     }
@@ -274,7 +280,7 @@ function validateDocument(doc: PlanDocumentDto, knownAgencies: Set<string>): Imp
     if (!knownAgencies.has(c.leadAgency)) errors.push({ field: `${at}.leadAgency`, message: `No agency named "${c.leadAgency}"` });
     if (c.policy) {
       try {
-        resolvePolicy({ ...doc.plan.policy, ...definedOnly(c.policy) });
+        effectivePolicy(doc.plan.policy, definedOnly(c.policy) as Partial<MonitoringPolicy>);
       } catch (error) {
         if (error instanceof InvalidPolicyError) errors.push({ field: `${at}.${error.field}`, message: error.message });
         else throw error;

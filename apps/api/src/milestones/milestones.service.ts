@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { checkMilestoneDates, FINAL_MILESTONE_STATUSES, MilestoneStatus, PlanStatus, RuleViolation } from '@app/domain';
+import { canReplan, canTransition, checkMilestoneDates, MilestoneStatus, PlanStatus, RuleViolation } from '@app/domain';
 import { CommitmentEntity, MilestoneEntity, MilestoneReplanningEntity, recordAudit } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
 import type { MilestoneState } from '@app/workflows';
@@ -28,9 +28,6 @@ import {
 } from './dto/milestone.dto';
 import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { PlanScope } from '../auth/plan-scope.service';
-
-/** A milestone in these statuses can no longer be replanned. */
-const CLOSED_STATUSES: string[] = [MilestoneStatus.UnderReview, ...FINAL_MILESTONE_STATUSES];
 
 /** Milestones: creation, edits, replanning and cancellation, each carried to the milestone's workflow. */
 @Injectable()
@@ -150,7 +147,7 @@ export class MilestonesService {
   /** Moves the due date: the history keeps the old date, the reason, who and when; the workflow re-arms its timers. */
   async replan(actor: Actor, id: string, version: number, dto: ReplanMilestoneDto): Promise<MilestoneWriteResultDto> {
     const { milestone: before, plan } = await this.scope.milestone(actor, id, 'write');
-    if (CLOSED_STATUSES.includes(before.status)) throw new ProblemException(409, 'Conflict', `A milestone that is ${before.status} cannot be replanned.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
+    if (!canReplan(before.status)) throw new ProblemException(409, 'Conflict', `A milestone that is ${before.status} cannot be replanned.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
     const dueAt = new Date(dto.dueAt);
     throwIfAny(checkMilestoneDates({ startAt: before.startAt, dueAt, periodStart: plan.periodStart, periodEnd: plan.periodEnd }));
     // The workflow is told before the commit: if Temporal cannot be told, nothing is saved (503, try again).
@@ -167,7 +164,7 @@ export class MilestonesService {
 
   async cancel(actor: Actor, id: string, version: number, dto: CancelMilestoneDto): Promise<MilestoneWriteResultDto> {
     const { milestone: before, plan } = await this.scope.milestone(actor, id, 'write');
-    if (FINAL_MILESTONE_STATUSES.includes(before.status as MilestoneStatus)) {
+    if (!canTransition(before.status, MilestoneStatus.Cancelled)) {
       throw new ProblemException(409, 'Conflict', `The milestone is ${before.status.replace(/_/g, ' ')}: it cannot be cancelled.`, [{ field: 'status', message: `milestone is ${before.status}` }]);
     }
     const { milestone, workflow } = await this.db.transaction(async (manager) => {
