@@ -2,7 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { CompletionLevel, Language, MilestoneStatus, SUPPORTED_LANGUAGES } from '@app/domain';
+import {
+  canTransition,
+  CompletionLevel,
+  effectivePolicy,
+  escalationEmailKey,
+  escalationRecipients,
+  evidenceEmailKey,
+  Language,
+  MilestoneStatus,
+  statusesLeadingTo,
+  SUPPORTED_LANGUAGES,
+  uploadLinkExpiresAt,
+} from '@app/domain';
 import { ApplicationFailure } from '@temporalio/activity';
 import { OutboxService, renderEscalationEmail, renderEvidenceRequestEmail } from '@app/mail';
 import {
@@ -35,14 +47,19 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
   ) {}
 
   async setMilestoneStatus(input: { milestoneId: string; status: MilestoneStatus; onlyFrom?: MilestoneStatus[] }): Promise<boolean> {
-    const where = input.onlyFrom ? { id: input.milestoneId, status: In(input.onlyFrom) } : { id: input.milestoneId };
-    const result = await this.db.getRepository(MilestoneEntity).update(where, { status: input.status });
+    // Only an allowed transition is written, and only from one of the statuses the workflow expects.
+    const from = statusesLeadingTo(input.status, input.onlyFrom);
+    if (from.length === 0) return false;
+    const result = await this.db.getRepository(MilestoneEntity).update({ id: input.milestoneId, status: In(from) }, { status: input.status });
     return (result.affected ?? 0) > 0;
   }
 
   async openEvidenceRequest(input: { milestoneId: string; cycle: number; dueAt?: string }): Promise<{ evidenceRequestId: string }> {
     const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: input.milestoneId });
-    const plan = await this.planOf(milestone);
+    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
+    const plan = await this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
+    // The policy the workflow follows: the plan's, with the commitment's overrides.
+    const policy = effectivePolicy(plan.policy, commitment.policyOverrides);
     const dueAt = input.dueAt ? new Date(input.dueAt) : milestone.dueAt;
     const repo = this.db.getRepository(EvidenceRequestEntity);
     await repo
@@ -53,7 +70,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         cycle: input.cycle,
         status: EvidenceRequestStatus.Open,
         dueAt,
-        linkExpiresAt: new Date(dueAt.getTime() + plan.policy.uploadLinkValidityAfterDueSeconds * 1000),
+        linkExpiresAt: uploadLinkExpiresAt(dueAt, policy),
       })
       .orIgnore()
       .execute();
@@ -80,10 +97,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       reminderNumber: input.reminderNumber,
       returnedComments: input.returnedComments,
     });
-    const idempotencyKey =
-      input.reminderNumber === 0
-        ? `evidence-request:${milestone.id}:${request.cycle}`
-        : `evidence-reminder:${milestone.id}:${request.cycle}:${input.reminderNumber}`;
+    const idempotencyKey = evidenceEmailKey(milestone.id, request.cycle, input.reminderNumber);
     const outcome = await heartbeatWhile(() => this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), jurisdictionId: jurisdiction.id, ...email }));
     if (input.reminderNumber > 0) {
       await this.db
@@ -102,7 +116,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       const fulfilled = await manager
         .getRepository(EvidenceRequestEntity)
         .update({ id: input.evidenceRequestId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Fulfilled, fulfilledAt: new Date() });
-      await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId }, { status: MilestoneStatus.UnderReview });
+      await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId, status: In(statusesLeadingTo(MilestoneStatus.UnderReview)) }, { status: MilestoneStatus.UnderReview });
       if (!fulfilled.affected) return; // a retried activity: recorded already
       const evidence = await manager.findOneByOrFail(EvidenceEntity, { id: input.evidenceId });
       const plan = await this.planOf(await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId }));
@@ -136,7 +150,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         .execute();
       const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
       if (accepted) {
-        await manager.update(MilestoneEntity, { id: input.milestoneId }, { status: MilestoneStatus.Completed, completion: input.completion });
+        await manager.update(MilestoneEntity, { id: input.milestoneId, status: In(statusesLeadingTo(MilestoneStatus.Completed)) }, { status: MilestoneStatus.Completed, completion: input.completion });
       }
       const after = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
       const plan = await this.planOf(after);
@@ -173,7 +187,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
     const plan = await this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
     const jurisdiction = await this.db.getRepository(JurisdictionEntity).findOneByOrFail({ id: plan.jurisdictionId });
     const agency = await this.db.getRepository(AgencyEntity).findOneByOrFail({ id: milestone.responsibleAgencyId });
-    const recipients = [...plan.imbContacts, ...jurisdiction.officeContacts].map((c) => c.email);
+    const recipients = escalationRecipients(plan.imbContacts, jurisdiction.officeContacts);
     if (recipients.length === 0) throw ApplicationFailure.nonRetryable(`Plan ${plan.id} has no IMB or office contacts to escalate to`);
     const email = renderEscalationEmail(languageOf(jurisdiction.defaultLanguage), {
       milestoneTitle: milestone.title,
@@ -184,8 +198,8 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       reason: input.reason,
       timeZone: jurisdiction.timeZone,
     });
-    for (const to of new Set(recipients)) {
-      await heartbeatWhile(() => this.outbox.send({ idempotencyKey: `escalation:${input.milestoneId}:${input.cycle}:${input.level}:${to}`, to, jurisdictionId: jurisdiction.id, ...email }));
+    for (const to of recipients) {
+      await heartbeatWhile(() => this.outbox.send({ idempotencyKey: escalationEmailKey(input.milestoneId, input.cycle, input.level, to), to, jurisdictionId: jurisdiction.id, ...email }));
     }
     return { escalationId: escalation.id };
   }
@@ -193,7 +207,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
   async closeMilestoneWithoutEvidence(input: { milestoneId: string; escalationId: string; by: string; reason: string }): Promise<void> {
     await this.db.transaction(async (manager) => {
       const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
-      if (before.status === MilestoneStatus.ClosedWithoutEvidence) return; // a retried activity
+      if (!canTransition(before.status, MilestoneStatus.ClosedWithoutEvidence)) return; // a retried activity (closed already), or cancelled meanwhile
       await manager.update(MilestoneEntity, { id: input.milestoneId }, { status: MilestoneStatus.ClosedWithoutEvidence, completion: CompletionLevel.NoEvidenceAvailable });
       // The upload link of the open request stops working: nothing is asked any more.
       await manager.update(EvidenceRequestEntity, { milestoneId: input.milestoneId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Closed });
