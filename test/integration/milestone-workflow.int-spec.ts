@@ -5,8 +5,8 @@
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { CompletionLevel, MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
-import { getMilestoneStateQuery, milestoneWorkflowId, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
-import { ActivityCall as Call } from '../support/fake-milestone-activities';
+import { acknowledgeEscalationUpdate, getMilestoneStateQuery, milestoneWorkflowId, resolveEscalationUpdate, reviewEvidenceUpdate, submitEvidenceUpdate } from '../../workflows/src/messages';
+import { ActivityCall as Call, fakeMilestoneActivities } from '../support/fake-milestone-activities';
 import { startWorkflowTestEnv, WorkflowTestEnv } from '../support/workflow-test-env';
 import { milestoneWorkflow } from '../../workflows/src';
 
@@ -99,6 +99,43 @@ describe('milestoneWorkflow', () => {
       expect((await handle.query(getMilestoneStateQuery)).status).toBe(MilestoneStatus.UnderReview);
       await handle.terminate('test finished');
     });
+  });
+
+  it('takes one of two escalation resolutions sent at once and refuses the other in its validator, while the first is still being recorded', async () => {
+    // The IMB's resolution takes a while to record: the second one arrives while the first awaits its activity.
+    const slowEnv = await startWorkflowTestEnv((calls) => ({
+      ...fakeMilestoneActivities(calls),
+      async updateEscalation(update) {
+        calls.push({ name: 'updateEscalation', input: update });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      },
+    }));
+    try {
+      const calls: Call[] = [];
+      await slowEnv.withWorker(calls, async (taskQueue) => {
+        const { workflowId, args } = input(0, 1, { evidenceRequestLeadSeconds: 1, maxReminders: 0, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 3600 });
+        const handle = await slowEnv.client.workflow.start(milestoneWorkflow, { workflowId, taskQueue, args: [...args] });
+        await waitFor(async () => (await handle.query(getMilestoneStateQuery)).escalation?.id === 'escalation-1-1', 15_000);
+
+        const resolve = (text: string) => handle.executeUpdate(resolveEscalationUpdate, { args: [{ escalationId: 'escalation-1-1', by: 'imb', text }] });
+        const results = await Promise.allSettled([resolve('first'), resolve('second')]);
+        const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(refused).toHaveLength(1);
+        expect(refused[0].reason).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect(refused[0].reason.cause.message).toBe('The escalation is resolved');
+        expect(calls.filter((c) => c.name === 'updateEscalation')).toHaveLength(1);
+
+        // An acknowledgement after the resolution is refused too; the milestone closes without evidence once.
+        await expect(handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: 'escalation-1-1', by: 'imb' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+        const state = await handle.result();
+        expect(state.status).toBe(MilestoneStatus.ClosedWithoutEvidence);
+        expect(state.escalation?.status).toBe('resolved');
+        expect(calls.filter((c) => c.name === 'closeMilestoneWithoutEvidence')).toHaveLength(1);
+      });
+    } finally {
+      await slowEnv.close();
+    }
   });
 });
 

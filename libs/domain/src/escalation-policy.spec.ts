@@ -1,4 +1,4 @@
-import { escalatesReturnedEvidence, escalationActionRefusal, escalationEmailKey, escalationLevelDue, escalationRecipients, escalationStatusAfter } from './escalation-policy';
+import { laterEscalationState, escalatesReturnedEvidence, escalationActionRefusal, escalationEmailKey, escalationLevelDue, escalationRecipients, escalationStatusAfter } from './escalation-policy';
 
 describe('escalationLevelDue', () => {
   const at = (ms: number) => new Date(ms);
@@ -58,5 +58,16 @@ describe('escalation actions', () => {
     ['acknowledge', 'resolved', 'resolved'],
   ] as const)('%s on %s leaves it %s', (action, status, after) => {
     expect(escalationStatusAfter(action, status)).toBe(after);
+  });
+});
+
+describe('laterEscalationState', () => {
+  it.each([
+    ['open', 'acknowledged', 'acknowledged'],
+    ['resolved', 'acknowledged', 'resolved'],
+    ['open', 'open', 'open'],
+  ] as const)('%s, %s: %s', (a, b, later) => {
+    expect(laterEscalationState(a, b)).toBe(later);
+    expect(laterEscalationState(b, a)).toBe(later);
   });
 });

@@ -49,5 +49,10 @@ const ORDER: readonly EscalationState[] = ['open', 'acknowledged', 'resolved'];
 /** The escalation's status once `action` is taken; an escalation never goes back (a late acknowledgement leaves it resolved). */
 export function escalationStatusAfter(action: EscalationAction, status: EscalationState): EscalationState {
   const target: EscalationState = action === 'acknowledge' ? 'acknowledged' : action === 'resolve' ? 'resolved' : status;
-  return ORDER.indexOf(target) > ORDER.indexOf(status) ? target : status;
+  return laterEscalationState(target, status);
+}
+
+/** The further of two statuses of one escalation (open, then acknowledged, then resolved). */
+export function laterEscalationState(a: EscalationState, b: EscalationState): EscalationState {
+  return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
 }
