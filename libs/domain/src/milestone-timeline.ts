@@ -16,7 +16,7 @@ export function milestoneTimeline(startAt: Date, dueAt: Date, policy: Monitoring
     startAt,
     evidenceRequestAt: new Date(Math.max(requestAt, startAt.getTime())),
     dueAt,
-    uploadLinkExpiresAt: new Date(dueAt.getTime() + policy.uploadLinkValidityAfterDueSeconds * 1000),
+    uploadLinkExpiresAt: uploadLinkExpiresAt(dueAt, policy),
   };
 }
 
