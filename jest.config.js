@@ -22,6 +22,7 @@ const aliases = {
   '^@app/security$': '<rootDir>/libs/security/src',
   '^@app/exchange$': '<rootDir>/libs/exchange/src',
   '^@app/storage$': '<rootDir>/libs/storage/src',
+  '^@app/application$': '<rootDir>/libs/application/src',
   '^@app/workflows$': '<rootDir>/workflows/src/messages',
 };
 

@@ -1,7 +1,9 @@
 /**
  * With Temporal out of reach, a change that must reach a workflow is refused with a 503 and leaves
- * nothing behind: no milestone nobody follows, no due date the workflow never heard of, no plan
- * active without workflows. The API runs against the shared database and an address nobody listens on.
+ * nothing behind: no milestone nobody follows, no due date the workflow never heard of. Activation
+ * commits first and hands over afterwards: the plan is active with a warning, and housekeeping (or
+ * POST /plans/{id}/workflows/sync) hands its milestones over once Temporal is back
+ * (plan-activation.int-spec.ts). The API runs against the shared database and an address nobody listens on.
  */
 import { DataSource } from 'typeorm';
 import { MilestoneEntity, MilestoneReplanningEntity } from '../../libs/persistence/src';
@@ -47,14 +49,16 @@ describe('when Temporal cannot be reached', () => {
     expect(audit.body.items.map((e: { action: string }) => e.action).slice(0, 2)).toEqual(['milestone.creation_rolled_back', 'milestone.created']);
   });
 
-  it('keeps a draft plan in draft when activating it cannot start its workflows', async () => {
+  // Issue #8, defect 2: activation used to signal inside the plan's transaction and answer 503 (draft kept).
+  it('activates a plan whose workflows cannot be started yet, saying housekeeping will hand them over', async () => {
     const fixture = await createPlanFixture(system, { status: 'draft' });
     await system.http().post(`/commitments/${fixture.commitmentId}/milestones`).set(fixture.coordinator).send({ title: 'Waiting for activation', startAt: inDays(1), dueAt: inDays(30), responsibleAgencyId: fixture.agencyId }).expect(201);
     const plan = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
-    expectUnavailable(await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }));
+    const activated = await system.http().patch(`/plans/${fixture.planId}`).set(fixture.coordinator).set('If-Match', plan.headers.etag).send({ status: 'active' }).expect(200);
+    expect(activated.body).toMatchObject({ status: 'active', workflowsChanged: 0, warnings: [{ field: 'status', message: expect.stringContaining('Housekeeping hands them over') }] });
+    expect(activated.body.warnings[0].message).toContain(`POST /plans/${fixture.planId}/workflows/sync`);
     const after = await system.http().get(`/plans/${fixture.planId}`).set(fixture.coordinator).expect(200);
-    expect(after.body.status).toBe('draft');
-    expect(after.headers.etag).toBe(plan.headers.etag);
+    expect(after.body.status).toBe('active');
   });
 
   it('keeps the due date when the replanning cannot reach the workflow, and the milestone when the cancellation cannot', async () => {

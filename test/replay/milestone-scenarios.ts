@@ -26,6 +26,8 @@ import { commitmentWorkflow, housekeepingWorkflow, milestoneWorkflow } from '../
 export const scenarioActivities: MilestoneActivities & HousekeepingActivities = {
   sweepOrphanedEvidence: async () => ({ scanned: 3, referenced: 1, keptYoung: 1, deleted: 1, abandonedWrites: 1 }),
   pruneIdempotencyRecords: async () => ({ deleted: 2 }),
+  reconcileWorkflows: async () => ({ plans: 2, handedOver: 1, cancelled: 1, failed: 0 }),
+  deliverPendingEvidence: async () => ({ pending: 1, delivered: 1, refused: 0, stillPending: 0 }),
   setMilestoneStatus: async () => true,
   openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
   sendEvidenceRequestEmail: async () => 'sent',

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,19 +56,26 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-/** `config`: settings to change for this system (e.g. a small `maxEvidenceFileBytes`). */
-export async function startTestSystem(options: { worker?: boolean; config?: Partial<AppConfig> } = {}): Promise<TestSystem> {
+/**
+ * `config`: settings to change for this system (e.g. a small `maxEvidenceFileBytes`). `overrideApi`,
+ * `overrideWorker`: replace providers of the API or the worker (e.g. a Temporal client that fails on cue).
+ */
+export async function startTestSystem(
+  options: { worker?: boolean; config?: Partial<AppConfig>; overrideApi?: (module: TestingModuleBuilder) => TestingModuleBuilder; overrideWorker?: (module: TestingModuleBuilder) => TestingModuleBuilder } = {},
+): Promise<TestSystem> {
   const mail = new MailSink();
   const smtp = await mail.start();
   const config = testConfig(smtp.url, options.config);
 
-  const apiModule = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config).compile();
+  const overrideApi = options.overrideApi ?? ((module) => module);
+  const overrideWorker = options.overrideWorker ?? ((module) => module);
+  const apiModule = await overrideApi(Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config)).compile();
   const api = configureApp(apiModule.createNestApplication({ logger: ['error', 'warn'] }));
   await api.listen(0, '127.0.0.1');
 
   let worker: { close(): Promise<void> } | undefined;
   const startWorker = async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [WorkerModule] }).overrideProvider(APP_CONFIG).useValue(config).compile();
+    const moduleRef = await overrideWorker(Test.createTestingModule({ imports: [WorkerModule] }).overrideProvider(APP_CONFIG).useValue(config)).compile();
     moduleRef.useLogger(['error', 'warn']);
     await moduleRef.init();
     worker = moduleRef;

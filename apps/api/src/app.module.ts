@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfigModule } from '@app/config';
 import { PersistenceModule } from '@app/persistence';
 import { TemporalClientModule } from '@app/temporal';
+import { ApplicationModule } from '@app/application';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { EtagInterceptor } from './common/etag.interceptor';
@@ -23,7 +24,7 @@ import { PublicModule } from './public/public.module';
 import { ReviewModule } from './review/review.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -3,12 +3,15 @@ import { AppConfigModule } from '@app/config';
 import { MailModule } from '@app/mail';
 import { PersistenceModule } from '@app/persistence';
 import { StorageModule } from '@app/storage';
+import { TemporalClientModule } from '@app/temporal';
+import { ApplicationModule } from '@app/application';
 import { HousekeepingActivities } from './activities/housekeeping.activities';
 import { MilestoneActivities } from './activities/milestone.activities';
 import { TemporalWorkerService } from './temporal/temporal-worker.service';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: false }), MailModule, StorageModule],
+  // The Temporal client (schedules, reconciling workflows) next to the worker's own NativeConnection.
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: false }), TemporalClientModule, ApplicationModule, MailModule, StorageModule],
   providers: [MilestoneActivities, HousekeepingActivities, TemporalWorkerService],
 })
 export class WorkerModule {}

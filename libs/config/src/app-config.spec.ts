@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       port: 3000,
       publicBaseUrl: 'http://localhost:3000',
       runMigrations: true,
-      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ogp-monitor', signalTimeoutSeconds: 10 },
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'ogp-monitor', signalTimeoutSeconds: 10, updateTimeoutSeconds: 15 },
       logLevel: 'info',
       evidenceDir: './.data/evidence',
       maxEvidenceFileBytes: 20 * 1024 * 1024,

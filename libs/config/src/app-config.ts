@@ -16,6 +16,11 @@ export interface AppConfig {
     /** How long the API waits for Temporal to take a signal before it gives up (and saves nothing). */
     signalTimeoutSeconds: number;
     /**
+     * How long the API waits for a workflow to answer an Update (evidence, review, the IMB's acts).
+     * Evidence not answered by then is kept and answered 202 (delivery pending): housekeeping delivers it.
+     */
+    updateTimeoutSeconds?: number;
+    /**
      * The worker's workflow code, bundled beforehand (WORKFLOW_BUNDLE_PATH): the worker loads it
      * instead of bundling workflows/src itself, which makes it start faster. Unset: it bundles.
      */
@@ -84,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'ogp-monitor',
       signalTimeoutSeconds: positiveInteger(env, 'TEMPORAL_SIGNAL_TIMEOUT_SECONDS', 10),
+      updateTimeoutSeconds: positiveInteger(env, 'TEMPORAL_UPDATE_TIMEOUT_SECONDS', 15),
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     },
     smtpUrl: required(env, 'SMTP_URL'),

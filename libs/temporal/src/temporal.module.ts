@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { CommitmentWorkflows } from './commitment-workflows';
 import { MilestoneWorkflows } from './milestone-workflows';
+import { Schedules } from './schedules';
 import { TEMPORAL_CLIENT, TemporalConnection } from './temporal-client.module';
 
-/** The Temporal client and the typed gateways to each kind of workflow. */
+/** The Temporal client and the typed gateways: one per kind of workflow, and the schedules. The API and the worker both import it. */
 @Global()
 @Module({
-  providers: [TemporalConnection, { provide: TEMPORAL_CLIENT, inject: [TemporalConnection], useFactory: (c: TemporalConnection) => c.client }, MilestoneWorkflows],
-  exports: [TemporalConnection, TEMPORAL_CLIENT, MilestoneWorkflows],
+  providers: [TemporalConnection, { provide: TEMPORAL_CLIENT, inject: [TemporalConnection], useFactory: (c: TemporalConnection) => c.client }, CommitmentWorkflows, MilestoneWorkflows, Schedules],
+  exports: [TemporalConnection, TEMPORAL_CLIENT, CommitmentWorkflows, MilestoneWorkflows, Schedules],
 })
 export class TemporalClientModule {}

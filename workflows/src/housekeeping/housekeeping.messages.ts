@@ -26,13 +26,38 @@ export interface IdempotencyPruneResult {
   deleted: number;
 }
 
+/** Active and recently closed plans made to match Temporal (the workflows a failed hand-over left out or behind). */
+export interface WorkflowReconcileResult {
+  plans: number;
+  /** Followed milestones of active plans with no running workflow, handed to their commitment's workflow. */
+  handedOver: number;
+  /** Running milestone workflows of plans that are not active (or of cancelled milestones), told to end. */
+  cancelled: number;
+  /** Plans Temporal could not be asked about; tried again next run. */
+  failed: number;
+}
+
+/** Evidence whose delivery (the `evidence-<id>` Update) was never answered, sent again. */
+export interface EvidenceDeliveryResult {
+  pending: number;
+  delivered: number;
+  /** Refused by the workflow: removed with their files. */
+  refused: number;
+  stillPending: number;
+}
+
 export interface HousekeepingResult {
   evidence: EvidenceSweepResult;
   idempotency: IdempotencyPruneResult;
+  /** Runs started before the `reconcile-workflows` patch have neither. */
+  workflows?: WorkflowReconcileResult;
+  evidenceDeliveries?: EvidenceDeliveryResult;
 }
 
 /** I/O of the housekeeping workflow; grace and retention come from the worker's configuration. */
 export interface HousekeepingActivities {
   sweepOrphanedEvidence(): Promise<EvidenceSweepResult>;
   pruneIdempotencyRecords(): Promise<IdempotencyPruneResult>;
+  reconcileWorkflows(): Promise<WorkflowReconcileResult>;
+  deliverPendingEvidence(): Promise<EvidenceDeliveryResult>;
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, FOLLOWED_MILESTONE_STATUSES, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
-import { MilestoneWorkflows } from '@app/temporal';
+import { CommitmentWorkflows } from '@app/temporal';
 import { CommitmentAssessmentEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
@@ -39,18 +38,13 @@ export class CommitmentsService {
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
-    private readonly workflows: MilestoneWorkflows,
+    private readonly workflows: CommitmentWorkflows,
   ) {}
 
   /** The commitment workflow's own view; 404 while it never ran (a draft plan), 503 when Temporal cannot answer. */
   async workflowState(actor: Actor, id: string): Promise<CommitmentStateDto> {
     await this.scope.commitment(actor, id);
-    try {
-      return await this.workflows.commitmentState(id);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new ProblemException(404, 'Not Found', 'The commitment has no workflow (yet): it starts when a milestone of an active plan is followed.');
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not answer: ${(error as Error).message}`);
-    }
+    return this.workflows.state(id);
   }
 
   async create(actor: Actor, planId: string, dto: CreateCommitmentDto): Promise<CommitmentDto> {

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { WorkflowEndedError, WorkflowEngineUnavailableError, WorkflowError, WorkflowNotFoundForQueryError, WorkflowRefusedError } from '@app/temporal';
+import { PlanTransitionError, StaleVersionError } from '@app/application';
 
 /** One invalid input field, named as the client sent it (e.g. `policy.maxReminders`). */
 export interface FieldError {
@@ -35,6 +37,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const problem = problemFrom(exception);
     problem.instance = request.originalUrl;
+    if (exception instanceof WorkflowEngineUnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (problem.status >= 500) {
       this.logger.error({ msg: 'unhandled error', method: request.method, path: request.originalUrl, error: String((exception as Error)?.stack ?? exception) });
     }
@@ -44,6 +47,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** The problem document an exception becomes (500 with no details for anything unexpected). */
 export function problemFrom(exception: unknown): ProblemDetails {
+  const known = fromDomainError(exception);
+  if (known) return problemFrom(known);
   if (!(exception instanceof HttpException)) {
     return { type: 'about:blank', title: 'Internal Server Error', status: HttpStatus.INTERNAL_SERVER_ERROR };
   }
@@ -61,4 +66,21 @@ export function problemFrom(exception: unknown): ProblemDetails {
 function defaultTitle(status: number, message: string): string {
   const name = HttpStatus[status];
   return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : message;
+}
+
+/**
+ * The HTTP form of the system's own errors, in one place. Workflow errors come from the Temporal
+ * gateways (@app/temporal) with a message meant for the client; use-case errors from @app/application.
+ */
+function fromDomainError(exception: unknown): ProblemException | undefined {
+  if (exception instanceof WorkflowError) {
+    if (exception instanceof WorkflowRefusedError || exception instanceof WorkflowEndedError) return new ProblemException(409, 'Conflict', exception.message);
+    if (exception instanceof WorkflowNotFoundForQueryError) return new ProblemException(404, 'Not Found', exception.message);
+    if (exception instanceof WorkflowEngineUnavailableError) return new ProblemException(503, 'Service Unavailable', exception.message);
+  }
+  if (exception instanceof StaleVersionError) {
+    return new ProblemException(412, 'Precondition Failed', `The ${exception.entity} was changed by someone else since you read it. Read it again and reapply your change.`, [{ field: 'If-Match', message: 'ETag is not current' }]);
+  }
+  if (exception instanceof PlanTransitionError) return new ProblemException(422, 'Unprocessable Entity', exception.message, [{ field: 'status', message: exception.message }]);
+  return undefined;
 }

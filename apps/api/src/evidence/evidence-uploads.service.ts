@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DataSource, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
 import { verifyUploadLink } from '@app/security';
 import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
-import { MilestoneWorkflows } from '@app/temporal';
+import { WorkflowEngineUnavailableError, WorkflowRefusedError } from '@app/temporal';
+import { DeliverEvidence, DeliverEvidenceCommand } from '@app/application';
 import type { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem-details.filter';
 import { PlanScope } from '../auth/plan-scope.service';
@@ -33,7 +33,7 @@ export class EvidenceUploadsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
     private readonly scope: PlanScope,
-    private readonly workflows: MilestoneWorkflows,
+    private readonly deliverEvidence: DeliverEvidence,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,8 +74,10 @@ export class EvidenceUploadsService {
 
   /**
    * Stores the files and the evidence, then hands the evidence to the milestone's workflow, which
-   * decides whether the request is still open. Whatever fails, nothing is left behind: a refused or
-   * failed hand-over removes the evidence, its file rows and the stored bytes again.
+   * decides whether the request is still open. An upload is taken (201, delivered) or refused
+   * (nothing kept: 409 when the workflow refused it, 503 when its workflow is not running yet), never
+   * half: when the workflow does not answer in time, the Update may still be taken, so the evidence
+   * stays, undelivered (202, delivery pending), and housekeeping sends the same Update again.
    */
   private async submit(request: EvidenceRequestEntity, submission: EvidenceSubmission, submittedBy: string): Promise<EvidenceReceiptDto> {
     if (request.status === EvidenceRequestStatus.Closed) throw new ProblemException(409, 'Conflict', 'This evidence request was closed: the milestone no longer waits for evidence.');
@@ -114,22 +116,22 @@ export class EvidenceUploadsService {
       throw error;
     }
 
-    try {
-      const result = await this.workflows.submitEvidence(request.milestoneId, { evidenceId, evidenceRequestId: request.id });
-      return {
-        evidenceId,
-        milestoneId: request.milestoneId,
-        milestoneStatus: result.status,
-        files: files.map((f) => fileDto(evidenceId, f)),
-      };
-    } catch (error) {
-      await this.evidence.delete({ id: evidenceId }).catch((e: unknown) => this.logger.error({ msg: 'could not remove refused evidence', evidenceId, error: String(e) }));
-      await this.removeStored(stored);
-      if (error instanceof WorkflowUpdateFailedError) {
-        throw new ProblemException(409, 'Conflict', `The milestone did not accept this evidence: ${error.cause?.message ?? error.message}`);
-      }
-      throw new ProblemException(503, 'Service Unavailable', 'The evidence could not be delivered to the workflow engine and was not saved. Try again.');
+    const receipt = { evidenceId, milestoneId: request.milestoneId, files: files.map((f) => fileDto(evidenceId, f)) };
+    const delivery = await this.deliverEvidence.execute(DeliverEvidenceCommand.create({ evidenceId }));
+    switch (delivery.outcome) {
+      case 'delivered':
+        return { ...receipt, milestoneStatus: delivery.milestoneStatus ?? (await this.milestoneStatus(request.milestoneId)), delivery: 'delivered' };
+      case 'pending':
+        return { ...receipt, milestoneStatus: await this.milestoneStatus(request.milestoneId), delivery: 'pending' };
+      case 'refused':
+        // Removed again. The workflow's refusal is a 409; a workflow not running (yet) a 503 to try again.
+        if (delivery.error instanceof WorkflowRefusedError) throw delivery.error;
+        throw new WorkflowEngineUnavailableError('The evidence could not be delivered to the workflow engine and was not saved. Try again.', false, { cause: delivery.error });
     }
+  }
+
+  private async milestoneStatus(milestoneId: string): Promise<string> {
+    return (await this.milestones.findOneByOrFail({ id: milestoneId })).status;
   }
 
   private async removeStored(keys: string[]): Promise<void> {

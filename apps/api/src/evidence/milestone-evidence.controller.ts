@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query, Req, StreamableFile, UploadedFiles } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor, Role } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
@@ -9,7 +9,7 @@ import { UuidParam } from '../common/uuid-param';
 import { EvidenceDto, EvidenceReceiptDto } from './dto/evidence-upload.dto';
 import { attachmentDisposition, UploadedEvidenceFile } from './evidence-files';
 import { EvidenceReadService } from './evidence-read.service';
-import { ApiEvidenceSubmissionBody, ReceivesEvidenceFiles } from './evidence-uploads.controller';
+import { acceptedWhenPending, ApiEvidenceSubmissionBody, ReceivesEvidenceFiles } from './evidence-uploads.controller';
 import { EvidenceUploadsService } from './evidence-uploads.service';
 
 /** Evidence with an API token: an agency answers for its own milestones; coordinators and the IMB read. */
@@ -17,7 +17,7 @@ import { EvidenceUploadsService } from './evidence-uploads.service';
 @ApiProblemResponses([
   [413, 'A file is larger than MAX_EVIDENCE_FILE_BYTES; `errors` names `files`'],
   [415, 'A file is not of an accepted type (read from its content); `errors` names `files`'],
-  [503, 'The workflow engine is unavailable; nothing was saved'],
+  [503, "The milestone's workflow is not running yet; nothing was saved"],
 ])
 @Controller()
 export class MilestoneEvidenceController {
@@ -31,15 +31,16 @@ export class MilestoneEvidenceController {
   @ReceivesEvidenceFiles()
   @ApiOperation({ summary: "Answer the milestone's open evidence request (409 when none is open), as the upload link does; JSON or multipart with files" })
   @ApiEvidenceSubmissionBody()
-  @ApiCreatedResponse({ type: EvidenceReceiptDto })
-  submit(
+  @ApiCreatedResponse({ type: EvidenceReceiptDto, description: 'Delivered: the milestone took the evidence' })
+  @ApiAcceptedResponse({ type: EvidenceReceiptDto, description: 'Kept, delivery pending: the workflow did not answer in time; housekeeping delivers it' })
+  async submit(
     @CurrentActor() actor: Actor,
     @UuidParam('milestoneId') milestoneId: string,
     @Req() request: Request,
     @Body() body: unknown,
     @UploadedFiles() files: UploadedEvidenceFile[] | undefined,
   ): Promise<EvidenceReceiptDto> {
-    return this.uploads.submitForMilestone(actor, milestoneId, { body, multipart: typeof request.is('multipart/form-data') === 'string', files });
+    return acceptedWhenPending(request, await this.uploads.submitForMilestone(actor, milestoneId, { body, multipart: typeof request.is('multipart/form-data') === 'string', files }));
   }
 
   @Get('milestones/:milestoneId/evidence')

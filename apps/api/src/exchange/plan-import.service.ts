@@ -31,6 +31,7 @@ import { mapContacts } from '../common/contact.dto';
 import { definedOnly } from '../common/unique';
 import { ProblemException } from '../common/problem-details.filter';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
+import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
 import { PlanScope } from '../auth/plan-scope.service';
 import { ImportReportDto, PlanDocumentDto } from './plan-document.dto';
@@ -252,7 +253,7 @@ export class PlanImportService {
     try {
       return await this.workflowSync.startAll(plan);
     } catch (error) {
-      if (!(error instanceof ProblemException)) throw error;
+      if (!(error instanceof WorkflowEngineUnavailableError)) throw error;
       throw new ProblemException(503, 'Service Unavailable', `${saved}, but the workflow engine could not be told about all its milestones. Once it is reachable, call POST /plans/${plan.id}/workflows/sync (or import again).`);
     }
   }

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ScopeModule } from '../auth/scope.module';
-import { MilestoneWorkflowSync } from './milestone-workflow-sync.service';
 import { MilestonesController } from './milestones.controller';
 import { MilestonesService } from './milestones.service';
 
 @Module({
   imports: [ScopeModule],
   controllers: [MilestonesController],
-  providers: [MilestonesService, MilestoneWorkflowSync],
-  exports: [MilestonesService, MilestoneWorkflowSync],
+  providers: [MilestonesService],
+  exports: [MilestonesService],
 })
 export class MilestonesModule {}

@@ -3,7 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { canReplan, canTransition, checkMilestoneDates, MilestoneStatus, PlanStatus, RuleViolation } from '@app/domain';
 import { CommitmentEntity, MilestoneEntity, MilestoneReplanningEntity, recordAudit } from '@app/persistence';
-import { MilestoneWorkflows } from '@app/temporal';
+import { CommitmentWorkflows, MilestoneWorkflows } from '@app/temporal';
+import { SyncPlanWorkflows, SyncPlanWorkflowsCommand } from '@app/application';
 import type { MilestoneState } from '@app/workflows';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
@@ -39,6 +40,8 @@ export class MilestonesService {
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
     private readonly workflows: MilestoneWorkflows,
+    private readonly commitmentWorkflows: CommitmentWorkflows,
+    private readonly syncPlanWorkflows: SyncPlanWorkflows,
   ) {}
 
   /**
@@ -189,28 +192,21 @@ export class MilestonesService {
 
   async planWorkflows(actor: Actor, planId: string, query: PlanWorkflowsQueryDto): Promise<PlanWorkflowDto[]> {
     await this.scope.plan(actor, planId);
-    try {
-      return await this.workflows.listForPlan(planId, { status: query.status, type: query.type });
-    } catch (error) {
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine could not list the workflows: ${(error as Error).message}`);
-    }
+    return this.commitmentWorkflows.listForPlan(planId, { status: query.status, type: query.type });
   }
 
   /** Hands every followed milestone of an active plan to its commitment workflow again; idempotent. */
   async syncWorkflows(actor: Actor, planId: string): Promise<WorkflowSyncResultDto> {
     const plan = await this.scope.plan(actor, planId, 'write');
     if (plan.status !== PlanStatus.Active) throw new ProblemException(409, 'Conflict', 'The plan is not active: its milestones have no workflows to follow them.', [{ field: 'status', message: `plan is ${plan.status}` }]);
-    return { planId, milestonesHandedOver: await this.workflowSync.startAll(plan) };
+    const synced = await this.syncPlanWorkflows.execute(SyncPlanWorkflowsCommand.create({ planId, scope: 'all' }));
+    return { planId, milestonesHandedOver: synced.handedOver };
   }
 
   /** The workflow's own view: status, next timer, history. */
   async workflowState(actor: Actor, id: string): Promise<MilestoneState> {
     await this.scope.milestone(actor, id);
-    try {
-      return await this.workflows.state(id);
-    } catch (error) {
-      throw new ProblemException(404, 'Not Found', `The milestone has no workflow (yet): ${(error as Error).message}`);
-    }
+    return this.workflows.state(id);
   }
 }
 

@@ -12,7 +12,7 @@ import { ProblemException } from '../common/problem-details.filter';
 import { definedOnly, requireChanges } from '../common/unique';
 import { JurisdictionsService } from '../jurisdictions/jurisdictions.service';
 import { CreatePlanDto, ListPlansQueryDto, mapPlan, PlanDto, PlanWriteResultDto, UpdatePlanDto } from './dto/plan.dto';
-import { MilestoneWorkflowSync } from '../milestones/milestone-workflow-sync.service';
+import { ActivatePlan, ActivatePlanCommand, ClosePlan, ClosePlanCommand, PlanChanges } from '@app/application';
 import { assertWritable, PlanScope, ruleViolation } from '../auth/plan-scope.service';
 
 const TRANSITIONS: Record<string, PlanStatus[]> = {
@@ -29,7 +29,8 @@ export class PlansService {
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
     private readonly jurisdictions: JurisdictionsService,
     private readonly scope: PlanScope,
-    private readonly workflowSync: MilestoneWorkflowSync,
+    private readonly activatePlan: ActivatePlan,
+    private readonly closePlan: ClosePlan,
   ) {}
 
   async create(actor: Actor, dto: CreatePlanDto): Promise<PlanWriteResultDto> {
@@ -81,7 +82,7 @@ export class PlansService {
       throw ruleViolation('status', `A ${before.status} plan cannot become ${dto.status} (draft → active → closed).`);
     }
 
-    const changes: Partial<ActionPlanEntity> = { ...next };
+    const changes: PlanChanges & { status?: PlanStatus } = { ...next };
     if (dto.title !== undefined) changes.title = dto.title;
     if (dto.strategicVision !== undefined) changes.strategicVision = dto.strategicVision;
     if (dto.status !== undefined) changes.status = dto.status;
@@ -92,19 +93,27 @@ export class PlansService {
     }
     if (dto.endorsingStakeholders !== undefined) changes.endorsingStakeholders = dto.endorsingStakeholders;
 
-    const { after, workflowsChanged } = await this.db.transaction(async (manager) => {
-      if (dto.periodStart !== undefined || dto.periodEnd !== undefined) await this.assertMilestonesInside(manager.getRepository(MilestoneEntity), id, next);
+    const periodChanged = dto.periodStart !== undefined || dto.periodEnd !== undefined;
+    // Activating and closing commit first, then hand the plan's milestones over to (or take them from) their
+    // workflows; a hand-over that fails is a warning, and housekeeping finishes it (see ActivatePlan, ClosePlan).
+    const transition = dto.status !== undefined && dto.status !== before.status ? dto.status : undefined;
+    if (transition === PlanStatus.Active || transition === PlanStatus.Closed) {
+      if (periodChanged) await this.assertMilestonesInside(this.db.getRepository(MilestoneEntity), id, next);
+      const { status: _status, ...others } = changes;
+      const command = { actor, planId: id, version, changes: others };
+      const done = transition === PlanStatus.Active ? await this.activatePlan.execute(ActivatePlanCommand.create(command)) : await this.closePlan.execute(ClosePlanCommand.create(command));
+      return { ...mapPlan(done.plan), warnings: [...warnings, ...done.warnings], workflowsChanged: done.workflowsChanged };
+    }
+
+    const after = await this.db.transaction(async (manager) => {
+      if (periodChanged) await this.assertMilestonesInside(manager.getRepository(MilestoneEntity), id, next);
       const result = await manager.createQueryBuilder().update(ActionPlanEntity).set(changes).where('id = :id AND version = :version', { id, version }).execute();
       if (!result.affected) throw staleVersion('action plan');
       const updated = await manager.findOneByOrFail(ActionPlanEntity, { id });
-      await recordAudit(manager, { jurisdictionId: updated.jurisdictionId, actor, action: statusAction(before.status, updated.status), entityType: 'action_plan', entityId: id, before, after: updated });
-      // The workflows are told before the commit: if Temporal cannot be told, the plan keeps its status (503, try again).
-      let changed = 0;
-      if (before.status !== PlanStatus.Active && updated.status === PlanStatus.Active) changed = await this.workflowSync.startAll(updated);
-      if (before.status === PlanStatus.Active && updated.status === PlanStatus.Closed) changed = await this.workflowSync.endAll(updated, 'The action plan was closed');
-      return { after: updated, workflowsChanged: changed };
+      await recordAudit(manager, { jurisdictionId: updated.jurisdictionId, actor, action: 'action_plan.updated', entityType: 'action_plan', entityId: id, before, after: updated });
+      return updated;
     });
-    return { ...mapPlan(after), warnings, workflowsChanged };
+    return { ...mapPlan(after), warnings, workflowsChanged: 0 };
   }
 
   private async assertMilestonesInside(milestones: Repository<MilestoneEntity>, planId: string, period: { periodStart: string; periodEnd: string }): Promise<void> {
@@ -123,9 +132,4 @@ function checkPeriod(period: { periodStart: string; periodEnd: string; termEnd: 
   const check = checkPlanPeriod(period);
   if (check.violations.length > 0) throw new ProblemException(422, 'Unprocessable Entity', check.violations.map((v) => v.message).join(' '), check.violations);
   return check.warnings;
-}
-
-function statusAction(from: string, to: string): string {
-  if (from === to) return 'action_plan.updated';
-  return to === PlanStatus.Active ? 'action_plan.activated' : to === PlanStatus.Closed ? 'action_plan.closed' : 'action_plan.updated';
 }

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
 import { CommitmentEntity, EscalationEntity, EvidenceEntity } from '@app/persistence';
 import { MilestoneWorkflows } from '@app/temporal';
 import { notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { Page, pageOf, toPage } from '../common/pagination';
-import { ProblemException } from '../common/problem-details.filter';
 import { PlanScope } from '../auth/plan-scope.service';
 import { EscalationActionResultDto, EscalationDto, ListEscalationsQueryDto, mapEscalation, ReviewEvidenceDto, ReviewResultDto } from './review.dto';
 
@@ -31,9 +29,7 @@ export class ReviewService {
     await this.scope.milestone(actor, evidence.milestoneId, 'write').catch(() => {
       throw notFound('evidence', evidenceId);
     });
-    const result = await this.deliver(() =>
-      this.workflows.reviewEvidence(evidence.milestoneId, { evidenceId, decision: dto.decision, completion: dto.completion, comments: dto.comments, reviewer: actor.label }),
-    );
+    const result = await this.workflows.reviewEvidence(evidence.milestoneId, { evidenceId, decision: dto.decision, completion: dto.completion, comments: dto.comments, reviewer: actor.label });
     return { evidenceId, milestoneId: evidence.milestoneId, milestoneStatus: result.status };
   }
 
@@ -58,19 +54,8 @@ export class ReviewService {
     await this.scope.milestone(actor, escalation.milestoneId).catch(() => {
       throw notFound('escalation', escalationId);
     });
-    const result = await this.deliver(() => this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, role: actor.role, ...input }));
+    // The Update's id names the act and its content: the same request sent again (a retry) gets the same answer.
+    const result = await this.workflows.escalationAction(escalation.milestoneId, action, { escalationId, by: actor.label, role: actor.role, ...input });
     return { ...mapEscalation(await this.escalations.findOneByOrFail({ id: escalationId })), milestoneStatus: result.status };
-  }
-
-  private async deliver<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw new ProblemException(409, 'Conflict', error.cause?.message ?? error.message);
-      if (error instanceof WorkflowNotFoundError || /already completed/i.test(String((error as Error).message))) {
-        throw new ProblemException(409, 'Conflict', "The milestone's workflow has ended (the milestone is completed, cancelled or its plan closed): there is nothing to decide.");
-      }
-      throw new ProblemException(503, 'Service Unavailable', `The workflow engine did not take the decision; nothing was recorded. Try again. (${String((error as Error).message ?? error)})`);
-    }
   }
 }

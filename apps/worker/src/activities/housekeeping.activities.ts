@@ -5,19 +5,39 @@ import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EvidenceFileEntity, IdempotencyRecordEntity } from '@app/persistence';
 import { EVIDENCE_STORAGE, EvidenceStorage, sweepOrphanedObjects } from '@app/storage';
-import type { EvidenceSweepResult, HousekeepingActivities as HousekeepingActivitiesContract, IdempotencyPruneResult } from '@app/workflows';
+import { DeliverPendingEvidence, DeliverPendingEvidenceCommand, ReconcileWorkflows, ReconcileWorkflowsCommand } from '@app/application';
+import type { EvidenceDeliveryResult, EvidenceSweepResult, HousekeepingActivities as HousekeepingActivitiesContract, IdempotencyPruneResult, WorkflowReconcileResult } from '@app/workflows';
 
 /** Rows deleted per statement, so a large backlog never holds one long lock on the table. */
 const PRUNE_BATCH = 1000;
+/** Closed plans are reconciled this long after closing: a cancellation that failed then is retried meanwhile. */
+export const RECENTLY_CLOSED_DAYS = 30;
+/** Evidence is delivered again once this much older than the API's own wait for the Update's answer. */
+const PENDING_EVIDENCE_GRACE_SECONDS = 60;
+/** Evidence deliveries per run at most (the rest waits for the next run). */
+const PENDING_EVIDENCE_BATCH = 500;
 
-/** I/O of the housekeeping workflow. Both are safe to run again: they only remove what is already due for removal. */
+/** I/O of the housekeeping workflow. Each is safe to run again: they remove only what is due for removal, and reconciling is idempotent. */
 @Injectable()
 export class HousekeepingActivities implements HousekeepingActivitiesContract {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reconcile: ReconcileWorkflows,
+    private readonly deliverPending: DeliverPendingEvidence,
   ) {}
+
+  /** Active and recently closed plans: starts the workflows a failed hand-over left out, ends those a closed plan left behind. */
+  async reconcileWorkflows(): Promise<WorkflowReconcileResult> {
+    return this.reconcile.execute(ReconcileWorkflowsCommand.create({ closedWithinDays: RECENTLY_CLOSED_DAYS }), (plans) => heartbeat({ plans }));
+  }
+
+  /** Evidence whose Update was never answered: the same Update again (taken → kept; refused → removed). */
+  async deliverPendingEvidence(): Promise<EvidenceDeliveryResult> {
+    const grace = (this.config.temporal.updateTimeoutSeconds ?? 15) + PENDING_EVIDENCE_GRACE_SECONDS;
+    return this.deliverPending.execute(DeliverPendingEvidenceCommand.create({ olderThanSeconds: grace, limit: PENDING_EVIDENCE_BATCH }), (done) => heartbeat({ done }));
+  }
 
   /** Removes stored evidence bytes that no evidence_file row refers to, once older than the grace. */
   async sweepOrphanedEvidence(): Promise<EvidenceSweepResult> {

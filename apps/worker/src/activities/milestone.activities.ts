@@ -116,6 +116,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       const fulfilled = await manager
         .getRepository(EvidenceRequestEntity)
         .update({ id: input.evidenceRequestId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Fulfilled, fulfilledAt: new Date() });
+      await manager.query('UPDATE evidence SET delivered_at = now() WHERE id = $1 AND delivered_at IS NULL', [input.evidenceId]); // taken: housekeeping never removes it (issue #8, defect 3)
       await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId, status: In(statusesLeadingTo(MilestoneStatus.UnderReview)) }, { status: MilestoneStatus.UnderReview });
       if (!fulfilled.affected) return; // a retried activity: recorded already
       const evidence = await manager.findOneByOrFail(EvidenceEntity, { id: input.evidenceId });

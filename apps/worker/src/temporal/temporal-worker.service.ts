@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { ensureSearchAttributes } from '@app/temporal';
+import { ensureSearchAttributes, Schedules } from '@app/temporal';
 import { HousekeepingActivities } from '../activities/housekeeping.activities';
 import { MilestoneActivities } from '../activities/milestone.activities';
 import { ensureHousekeepingSchedule } from './housekeeping-schedule';
@@ -27,6 +26,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly milestoneActivities: MilestoneActivities,
     private readonly housekeepingActivities: HousekeepingActivities,
+    private readonly schedules: Schedules,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,15 +52,9 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
   }
 
   private async ensureHousekeepingSchedule(): Promise<void> {
-    const connection = await Connection.connect({ address: this.config.temporal.address });
-    try {
-      const client = new Client({ connection, namespace: this.config.temporal.namespace });
-      const { intervalMinutes } = this.config.housekeeping;
-      const outcome = await ensureHousekeepingSchedule(client, { taskQueue: this.config.temporal.taskQueue, intervalMinutes });
-      this.logger.log({ msg: `housekeeping schedule ${outcome}`, intervalMinutes });
-    } finally {
-      await connection.close();
-    }
+    const { intervalMinutes } = this.config.housekeeping;
+    const outcome = await ensureHousekeepingSchedule(this.schedules, { taskQueue: this.config.temporal.taskQueue, intervalMinutes });
+    this.logger.log({ msg: `housekeeping schedule ${outcome}`, intervalMinutes });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -51,4 +51,8 @@ export class ActionPlanEntity {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
+
+  /** When the plan was closed; housekeeping reconciles the workflows of recently closed plans. */
+  @Column({ type: 'timestamptz', name: 'closed_at', nullable: true })
+  closedAt!: Date | null;
 }

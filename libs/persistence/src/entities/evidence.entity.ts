@@ -31,4 +31,8 @@ export class EvidenceEntity {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'submitted_at' })
   submittedAt!: Date;
+
+  /** When its milestone's workflow took it (the Update was accepted); null while the delivery is pending. */
+  @Column({ type: 'timestamptz', name: 'delivered_at', nullable: true })
+  deliveredAt!: Date | null;
 }

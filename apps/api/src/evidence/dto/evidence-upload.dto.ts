@@ -46,7 +46,14 @@ export class EvidenceFileDto {
 export class EvidenceReceiptDto {
   @ApiProperty() evidenceId!: string;
   @ApiProperty() milestoneId!: string;
-  @ApiProperty({ example: 'under_review' }) milestoneStatus!: string;
+  @ApiProperty({ example: 'under_review', description: "The milestone's status once its workflow took the evidence; while the delivery is pending, its status before" })
+  milestoneStatus!: string;
+  @ApiProperty({
+    enum: ['delivered', 'pending'],
+    description:
+      "delivered (201): the milestone's workflow took the evidence. pending (202 Accepted): the workflow did not answer in time; the evidence is kept and housekeeping delivers it (the same delivery, once): it is then taken, or refused and removed",
+  })
+  delivery!: 'delivered' | 'pending';
   @ApiProperty({ type: [EvidenceFileDto] }) files!: EvidenceFileDto[];
 }
 

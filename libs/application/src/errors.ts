@@ -1,0 +1,15 @@
+/** A write based on a version someone else has changed since (HTTP 412). */
+export class StaleVersionError extends Error {
+  constructor(readonly entity: string) {
+    super(`The ${entity} was changed by someone else since it was read`);
+    this.name = 'StaleVersionError';
+  }
+}
+
+/** A status change the plan's life cycle (draft → active → closed) does not allow (HTTP 422 naming `status`). */
+export class PlanTransitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanTransitionError';
+  }
+}

@@ -1,0 +1,6 @@
+export * from './application.module';
+export * from './base-command';
+export * from './errors';
+export * from './milestone-workflow-sync.service';
+export * from './plan-status';
+export * from './usecases';

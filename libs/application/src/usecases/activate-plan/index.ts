@@ -1,0 +1,2 @@
+export * from './activate-plan.command';
+export * from './activate-plan.usecase';

@@ -1,0 +1,2 @@
+export * from './close-plan.command';
+export * from './close-plan.usecase';

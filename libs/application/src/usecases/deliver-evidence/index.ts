@@ -1,0 +1,2 @@
+export * from './deliver-evidence.command';
+export * from './deliver-evidence.usecase';

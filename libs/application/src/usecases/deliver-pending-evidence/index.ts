@@ -1,0 +1,2 @@
+export * from './deliver-pending-evidence.command';
+export * from './deliver-pending-evidence.usecase';

@@ -1,0 +1,15 @@
+import { ActivatePlan } from './activate-plan';
+import { ClosePlan } from './close-plan';
+import { DeliverEvidence } from './deliver-evidence';
+import { DeliverPendingEvidence } from './deliver-pending-evidence';
+import { ReconcileWorkflows } from './reconcile-workflows';
+import { SyncPlanWorkflows } from './sync-plan-workflows';
+
+export * from './activate-plan';
+export * from './close-plan';
+export * from './deliver-evidence';
+export * from './deliver-pending-evidence';
+export * from './reconcile-workflows';
+export * from './sync-plan-workflows';
+
+export const USE_CASES = [ActivatePlan, ClosePlan, SyncPlanWorkflows, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence];

@@ -1,0 +1,2 @@
+export * from './reconcile-workflows.command';
+export * from './reconcile-workflows.usecase';

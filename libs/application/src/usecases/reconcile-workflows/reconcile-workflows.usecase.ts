@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PlanStatus } from '@app/domain';
+import { ActionPlanEntity } from '@app/persistence';
+import { SyncPlanWorkflows, SyncPlanWorkflowsCommand } from '../sync-plan-workflows';
+import { ReconcileWorkflowsCommand } from './reconcile-workflows.command';
+
+export interface WorkflowsReconciled {
+  plans: number;
+  handedOver: number;
+  cancelled: number;
+  /** Plans Temporal could not be asked about (tried again next run). */
+  failed: number;
+}
+
+/** Housekeeping: reconciles every active plan and every recently closed plan with Temporal (see SyncPlanWorkflows). */
+@Injectable()
+export class ReconcileWorkflows {
+  private readonly logger = new Logger(ReconcileWorkflows.name);
+
+  constructor(
+    @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
+    private readonly syncPlanWorkflows: SyncPlanWorkflows,
+  ) {}
+
+  async execute(command: ReconcileWorkflowsCommand, onProgress: (done: number) => void = () => undefined): Promise<WorkflowsReconciled> {
+    const plans = await this.plans
+      .createQueryBuilder('p')
+      .select('p.id', 'id')
+      .where('p.status = :active', { active: PlanStatus.Active })
+      .orWhere('(p.status = :closed AND p.closed_at > now() - make_interval(days => :days))', { closed: PlanStatus.Closed, days: command.closedWithinDays })
+      .orderBy('p.id')
+      .getRawMany<{ id: string }>();
+    const result: WorkflowsReconciled = { plans: plans.length, handedOver: 0, cancelled: 0, failed: 0 };
+    for (const [i, { id }] of plans.entries()) {
+      try {
+        const synced = await this.syncPlanWorkflows.execute(SyncPlanWorkflowsCommand.create({ planId: id, scope: 'missing' }));
+        result.handedOver += synced.handedOver;
+        result.cancelled += synced.cancelled;
+      } catch (error) {
+        result.failed++;
+        this.logger.warn({ msg: 'could not reconcile the workflows of a plan', planId: id, error: String(error) });
+      }
+      onProgress(i + 1);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './sync-plan-workflows.command';
+export * from './sync-plan-workflows.usecase';
