@@ -3,7 +3,9 @@
  * it starts, and a run (triggered on the schedule, or started directly) deletes stored evidence
  * bytes nobody references once past the grace, and idempotency records past the retention, keeping
  * everything else. Uses its own dev server: a schedule id is one per namespace, and every other
- * test file's worker points the shared server's schedule at its own task queue.
+ * test file's worker points the shared server's schedule at its own task queue. Its reconciling
+ * steps are stubbed: the database is shared with every other test file, whose plans and evidence
+ * live on the shared Temporal server (plan-activation and evidence-delivery tests run them for real).
  */
 import type { ScheduleDescription } from '@temporalio/client';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { startTemporalDevServer, TemporalDevServer } from '../../infra/dev-stack/temporal-dev-server';
 import { EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus } from '../../libs/persistence/src';
 import { LocalDiskEvidenceStorage } from '../../libs/storage/src';
+import { DeliverPendingEvidence, ReconcileWorkflows } from '../../libs/application/src';
 import { housekeepingWorkflow } from '../../workflows/src';
 import { HOUSEKEEPING_SCHEDULE_ID, HousekeepingResult } from '../../workflows/src/messages';
 import { createMilestone, createPlanFixture, eventually } from '../support/fixtures';
@@ -20,6 +23,8 @@ import { startTestSystem, TestSystem } from '../support/test-system';
 
 const HOUR = 3_600_000;
 const INTERVAL_MINUTES = 45;
+const RECONCILED = { plans: 3, handedOver: 1, cancelled: 2, failed: 0 };
+const DELIVERED = { pending: 1, delivered: 1, refused: 0, stillPending: 0 };
 
 describe('housekeeping', () => {
   let server: TemporalDevServer;
@@ -36,6 +41,12 @@ describe('housekeeping', () => {
         temporal: { address: server.address, namespace: 'default', taskQueue: `housekeeping-${randomUUID()}`, signalTimeoutSeconds: 10 },
         housekeeping: { intervalMinutes: INTERVAL_MINUTES, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 },
       },
+      overrideWorker: (module) =>
+        module
+          .overrideProvider(ReconcileWorkflows)
+          .useValue({ execute: async () => RECONCILED })
+          .overrideProvider(DeliverPendingEvidence)
+          .useValue({ execute: async () => DELIVERED }),
     });
     db = system.api.get(DataSource);
     storage = new LocalDiskEvidenceStorage(system.config.evidenceDir);
@@ -133,6 +144,8 @@ describe('housekeeping', () => {
     const result: HousekeepingResult = await run.result();
 
     expect(result.evidence).toEqual({ scanned: 3, referenced: 1, keptYoung: 1, deleted: 1, abandonedWrites: 1 });
+    // Then the workflows are reconciled with the database (stubbed here, see above).
+    expect({ workflows: result.workflows, evidenceDeliveries: result.evidenceDeliveries }).toEqual({ workflows: RECONCILED, evidenceDeliveries: DELIVERED });
     expect(existsSync(abandonedWrite)).toBe(false);
     expect(existsSync(writeInProgress)).toBe(true);
     expect(existsSync(path.join(storage.root, oldOrphan))).toBe(false);
@@ -145,6 +158,6 @@ describe('housekeeping', () => {
 
     // Safe to run again, e.g. started by hand: nothing left to delete.
     const again = await system.temporal.workflow.execute(housekeepingWorkflow, { workflowId: `housekeeping-again-${randomUUID()}`, taskQueue: system.config.temporal.taskQueue });
-    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0, abandonedWrites: 0 }, idempotency: { deleted: 0 } });
+    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0, abandonedWrites: 0 }, idempotency: { deleted: 0 }, workflows: RECONCILED, evidenceDeliveries: DELIVERED });
   });
 });
