@@ -88,7 +88,9 @@ describe('milestone lifecycle', () => {
     await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(fixture.coordinator).expect(403);
     const acknowledged = await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(200);
     expect(acknowledged.body.status).toBe('acknowledged');
-    await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(409);
+    // The same act again is a retry (the Update's id names the act and its content): the same answer, not a 409 (issue #8, defect 5).
+    const again = await system.http().post(`/escalations/${escalation.id}/acknowledge`).set(imbAuth).expect(200);
+    expect(again.body).toEqual(acknowledged.body);
     const recommended = await system.http().post(`/escalations/${escalation.id}/recommendation`).set(imbAuth).send({ text: 'Publicar los indicadores en el portal de datos abiertos antes de fin de mes.' }).expect(200);
     expect(recommended.body.recommendation).toContain('portal de datos abiertos');
     const resolved = await system.http().post(`/escalations/${escalation.id}/resolve`).set(imbAuth).send({ text: 'La Secretaría no entregó los indicadores: se cierra sin evidencia.' }).expect(200);
