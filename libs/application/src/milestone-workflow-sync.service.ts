@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { effectivePolicy, FOLLOWED_MILESTONE_STATUSES, PlanStatus } from '@app/domain';
-import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
+import { effectivePolicy, PlanStatus } from '@app/domain';
+import { ActionPlanEntity, CommitmentEntity, CommitmentRepository, MilestoneEntity, MilestoneRepository } from '@app/persistence';
 import { CommitmentRef, CommitmentWorkflows, reasonOf, WorkflowEngineUnavailableError } from '@app/temporal';
 import { commitmentWorkflowId, milestoneWorkflowId } from '@app/workflows';
 
@@ -25,8 +23,8 @@ export interface WorkflowEffect {
 export class MilestoneWorkflowSync {
   constructor(
     private readonly workflows: CommitmentWorkflows,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly commitments: CommitmentRepository,
+    private readonly milestones: MilestoneRepository,
   ) {}
 
   /** Has the milestone of an active plan followed by its commitment's workflow. */
@@ -37,7 +35,7 @@ export class MilestoneWorkflowSync {
 
   async replan(milestone: MilestoneEntity, plan: ActionPlanEntity, replanningId: string, reason: string): Promise<WorkflowEffect> {
     if (plan.status !== PlanStatus.Active) return noEffect(milestone, 'The plan is not active.');
-    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     return this.beforeCommit(milestone, 'signalled', () => this.workflows.replan(refOf(commitment), milestone.id, replanningId, milestone.dueAt, reason));
   }
 
@@ -53,27 +51,20 @@ export class MilestoneWorkflowSync {
 
   /** Every milestone of an active plan still to follow. Hands each to its commitment's workflow (a no-op for one followed already). */
   async startAll(plan: ActionPlanEntity): Promise<number> {
-    const milestones = await this.followed(plan.id);
+    const milestones = await this.milestones.followedOfPlan(plan.id);
     for (const milestone of milestones) await this.follow(milestone, plan);
     return milestones.length;
   }
 
-  /** Milestones whose workflow is (or should be) still running, by due date. */
-  async followed(planId: string): Promise<MilestoneEntity[]> {
-    const commitments = await this.commitments.find({ where: { planId }, select: { id: true } });
-    if (commitments.length === 0) return [];
-    return this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)), status: In([...FOLLOWED_MILESTONE_STATUSES]) }, order: { dueAt: 'ASC' } });
-  }
-
   /** Signal-with-start `followMilestone`, with the commitment's effective policy. Gateway errors as they are. */
   async follow(milestone: MilestoneEntity, plan: ActionPlanEntity): Promise<void> {
-    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     await this.workflows.follow(refOf(commitment), milestone, effectivePolicy(plan.policy, commitment.policyOverrides));
   }
 
   /** Signal-with-start `cancelMilestone` through the commitment's workflow. Gateway errors as they are. */
   async cancelWorkflow(milestoneId: string, commitmentId: string, reason: string): Promise<void> {
-    const commitment = await this.commitments.findOneByOrFail({ id: commitmentId });
+    const commitment = await this.commitments.getById(commitmentId);
     await this.workflows.cancel(refOf(commitment), milestoneId, reason);
   }
 

@@ -3,8 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
 import { ENTITIES } from './entities';
+import { REPOSITORIES } from './repositories';
 
-/** The TypeORM connection and a repository for every entity. */
+/** The TypeORM connection, a repository for every entity, and our repositories over them (REPOSITORIES). */
 @Module({})
 export class PersistenceModule {
   /**
@@ -23,7 +24,8 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],
-      exports: [TypeOrmModule],
+      providers: [...REPOSITORIES],
+      exports: [TypeOrmModule, ...REPOSITORIES],
     };
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { MilestoneStatus, PlanStatus } from '@app/domain';
-import { ActionPlanEntity, MilestoneEntity } from '@app/persistence';
+import { ActionPlanEntity, MilestoneRepository } from '@app/persistence';
 import { CommitmentWorkflows } from '@app/temporal';
 import { MilestoneWorkflowSync } from '../../milestone-workflow-sync.service';
 import { SyncPlanWorkflowsCommand } from './sync-plan-workflows.command';
@@ -29,14 +29,14 @@ export class SyncPlanWorkflows {
 
   constructor(
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly milestones: MilestoneRepository,
     private readonly sync: MilestoneWorkflowSync,
     private readonly workflows: CommitmentWorkflows,
   ) {}
 
   async execute(command: SyncPlanWorkflowsCommand): Promise<PlanWorkflowsSynced> {
     const plan = await this.plans.findOneByOrFail({ id: command.planId });
-    const followed = await this.sync.followed(plan.id);
+    const followed = await this.milestones.followedOfPlan(plan.id);
     // Listed from Temporal's visibility (a little behind): a follow sent twice is a no-op, and a cancellation of an ended workflow too.
     const running = command.scope === 'missing' || plan.status !== PlanStatus.Active ? await this.workflows.runningMilestones(plan.id) : [];
     const runningIds = new Set(running.map((r) => r.milestoneId));
@@ -49,7 +49,7 @@ export class SyncPlanWorkflows {
         result.handedOver++;
       }
       // A cancellation that never reached its workflow (the row says cancelled, Temporal still runs it).
-      const cancelledRows = runningIds.size > 0 ? await this.milestones.findBy({ id: In([...runningIds]), status: MilestoneStatus.Cancelled }) : [];
+      const cancelledRows = await this.milestones.findByIds([...runningIds], MilestoneStatus.Cancelled);
       for (const milestone of cancelledRows) {
         await this.sync.cancelWorkflow(milestone.id, milestone.commitmentId, milestone.cancelledReason ?? 'The milestone was cancelled');
         result.cancelled++;
@@ -59,7 +59,7 @@ export class SyncPlanWorkflows {
       const targets = new Map<string, string>(); // milestone id → commitment id
       if (command.scope === 'all') for (const milestone of followed) targets.set(milestone.id, milestone.commitmentId);
       const unknown = [...runningIds].filter((id) => !targets.has(id));
-      if (unknown.length > 0) for (const milestone of await this.milestones.findBy({ id: In(unknown) })) targets.set(milestone.id, milestone.commitmentId);
+      for (const milestone of await this.milestones.findByIds(unknown)) targets.set(milestone.id, milestone.commitmentId);
       for (const [milestoneId, commitmentId] of targets) {
         await this.sync.cancelWorkflow(milestoneId, commitmentId, reason);
         result.cancelled++;
