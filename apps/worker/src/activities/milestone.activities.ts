@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  canTransition,
   CompletionLevel,
   effectivePolicy,
   escalationEmailKey,
@@ -11,7 +10,6 @@ import {
   evidenceEmailKey,
   Language,
   MilestoneStatus,
-  statusesLeadingTo,
   SUPPORTED_LANGUAGES,
   uploadLinkExpiresAt,
 } from '@app/domain';
@@ -20,7 +18,7 @@ import { OutboxService, renderEscalationEmail, renderEvidenceRequestEmail } from
 import {
   ActionPlanEntity,
   AgencyEntity,
-  CommitmentEntity,
+  CommitmentRepository,
   EscalationEntity,
   EscalationStatus,
   EvidenceEntity,
@@ -28,7 +26,7 @@ import {
   EvidenceRequestStatus,
   EvidenceReviewEntity,
   JurisdictionEntity,
-  MilestoneEntity,
+  MilestoneRepository,
   recordAudit,
 } from '@app/persistence';
 import { signUploadLink } from '@app/security';
@@ -42,21 +40,20 @@ const SYSTEM = { label: 'system', role: 'system' };
 export class MilestoneActivities implements MilestoneActivitiesContract {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly milestones: MilestoneRepository,
+    private readonly commitments: CommitmentRepository,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async setMilestoneStatus(input: { milestoneId: string; status: MilestoneStatus; onlyFrom?: MilestoneStatus[] }): Promise<boolean> {
     // Only an allowed transition is written, and only from one of the statuses the workflow expects.
-    const from = statusesLeadingTo(input.status, input.onlyFrom);
-    if (from.length === 0) return false;
-    const result = await this.db.getRepository(MilestoneEntity).update({ id: input.milestoneId, status: In(from) }, { status: input.status });
-    return (result.affected ?? 0) > 0;
+    return this.milestones.setStatus(input.milestoneId, input.status, { onlyFrom: input.onlyFrom });
   }
 
   async openEvidenceRequest(input: { milestoneId: string; cycle: number; dueAt?: string }): Promise<{ evidenceRequestId: string }> {
-    const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: input.milestoneId });
-    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
+    const milestone = await this.milestones.getById(input.milestoneId);
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     const plan = await this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
     // The policy the workflow follows: the plan's, with the commitment's overrides.
     const policy = effectivePolicy(plan.policy, commitment.policyOverrides);
@@ -80,9 +77,9 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
 
   async sendEvidenceRequestEmail(input: { evidenceRequestId: string; reminderNumber: number; returnedComments?: string }) {
     const request = await this.db.getRepository(EvidenceRequestEntity).findOneByOrFail({ id: input.evidenceRequestId });
-    const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: request.milestoneId });
+    const milestone = await this.milestones.getById(request.milestoneId);
     const agency = await this.db.getRepository(AgencyEntity).findOneByOrFail({ id: milestone.responsibleAgencyId });
-    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     const jurisdiction = await this.db.getRepository(JurisdictionEntity).findOneByOrFail({ id: agency.jurisdictionId });
     const token = signUploadLink({ evidenceRequestId: request.id, expiresAt: request.linkExpiresAt }, this.config.uploadLinkSecret);
     const email = renderEvidenceRequestEmail(languageOf(agency.language), {
@@ -117,10 +114,11 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         .getRepository(EvidenceRequestEntity)
         .update({ id: input.evidenceRequestId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Fulfilled, fulfilledAt: new Date() });
       await manager.query('UPDATE evidence SET delivered_at = now() WHERE id = $1 AND delivered_at IS NULL', [input.evidenceId]); // taken: housekeeping never removes it (issue #8, defect 3)
-      await manager.getRepository(MilestoneEntity).update({ id: input.milestoneId, status: In(statusesLeadingTo(MilestoneStatus.UnderReview)) }, { status: MilestoneStatus.UnderReview });
+      const milestones = this.milestones.withManager(manager);
+      await milestones.setStatus(input.milestoneId, MilestoneStatus.UnderReview);
       if (!fulfilled.affected) return; // a retried activity: recorded already
       const evidence = await manager.findOneByOrFail(EvidenceEntity, { id: input.evidenceId });
-      const plan = await this.planOf(await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId }));
+      const plan = await milestones.planOf(await milestones.getById(input.milestoneId));
       await recordAudit(manager, {
         jurisdictionId: plan.jurisdictionId,
         actor: { label: evidence.submittedBy ?? 'upload-link', role: 'agency' },
@@ -149,12 +147,11 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         })
         .orIgnore()
         .execute();
-      const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
-      if (accepted) {
-        await manager.update(MilestoneEntity, { id: input.milestoneId, status: In(statusesLeadingTo(MilestoneStatus.Completed)) }, { status: MilestoneStatus.Completed, completion: input.completion });
-      }
-      const after = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
-      const plan = await this.planOf(after);
+      const milestones = this.milestones.withManager(manager);
+      const before = await milestones.getById(input.milestoneId);
+      if (accepted) await milestones.setStatus(input.milestoneId, MilestoneStatus.Completed, { also: { completion: input.completion } });
+      const after = await milestones.getById(input.milestoneId);
+      const plan = await milestones.planOf(after);
       await recordAudit(manager, {
         jurisdictionId: plan.jurisdictionId,
         actor: { label: input.reviewer, role: 'coordinator' },
@@ -183,8 +180,8 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
         { status: EscalationStatus.Resolved, resolution: `Raised to level ${input.level}`, resolvedAt: new Date() },
       );
     }
-    const milestone = await this.db.getRepository(MilestoneEntity).findOneByOrFail({ id: input.milestoneId });
-    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
+    const milestone = await this.milestones.getById(input.milestoneId);
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     const plan = await this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
     const jurisdiction = await this.db.getRepository(JurisdictionEntity).findOneByOrFail({ id: plan.jurisdictionId });
     const agency = await this.db.getRepository(AgencyEntity).findOneByOrFail({ id: milestone.responsibleAgencyId });
@@ -207,13 +204,14 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
 
   async closeMilestoneWithoutEvidence(input: { milestoneId: string; escalationId: string; by: string; reason: string }): Promise<void> {
     await this.db.transaction(async (manager) => {
-      const before = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
-      if (!canTransition(before.status, MilestoneStatus.ClosedWithoutEvidence)) return; // a retried activity (closed already), or cancelled meanwhile
-      await manager.update(MilestoneEntity, { id: input.milestoneId }, { status: MilestoneStatus.ClosedWithoutEvidence, completion: CompletionLevel.NoEvidenceAvailable });
+      const milestones = this.milestones.withManager(manager);
+      const before = await milestones.getById(input.milestoneId);
+      const closed = await milestones.setStatus(input.milestoneId, MilestoneStatus.ClosedWithoutEvidence, { also: { completion: CompletionLevel.NoEvidenceAvailable } });
+      if (!closed) return; // a retried activity (closed already), or cancelled meanwhile
       // The upload link of the open request stops working: nothing is asked any more.
       await manager.update(EvidenceRequestEntity, { milestoneId: input.milestoneId, status: EvidenceRequestStatus.Open }, { status: EvidenceRequestStatus.Closed });
-      const after = await manager.findOneByOrFail(MilestoneEntity, { id: input.milestoneId });
-      const plan = await this.planOf(after);
+      const after = await milestones.getById(input.milestoneId);
+      const plan = await milestones.planOf(after);
       await recordAudit(manager, {
         jurisdictionId: plan.jurisdictionId,
         actor: { label: input.by, role: 'imb' },
@@ -238,15 +236,10 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       const before = await manager.findOneByOrFail(EscalationEntity, { id: input.escalationId });
       await manager.update(EscalationEntity, { id: input.escalationId }, changes);
       const after = await manager.findOneByOrFail(EscalationEntity, { id: input.escalationId });
-      const milestone = await manager.findOneByOrFail(MilestoneEntity, { id: before.milestoneId });
-      const plan = await this.planOf(milestone);
+      const milestones = this.milestones.withManager(manager);
+      const plan = await milestones.planOf(await milestones.getById(before.milestoneId));
       await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor: input.by === 'system' ? SYSTEM : { label: input.by, role: input.role ?? 'imb' }, action: `escalation.${input.action}`, entityType: 'escalation', entityId: before.id, before, after });
     });
-  }
-
-  private async planOf(milestone: MilestoneEntity): Promise<ActionPlanEntity> {
-    const commitment = await this.db.getRepository(CommitmentEntity).findOneByOrFail({ id: milestone.commitmentId });
-    return this.db.getRepository(ActionPlanEntity).findOneByOrFail({ id: commitment.planId });
   }
 }
 
