@@ -13,3 +13,11 @@ export class PlanTransitionError extends Error {
     this.name = 'PlanTransitionError';
   }
 }
+
+/** A write that breaks one of the plan's rules (HTTP 422 naming each field). */
+export class RuleViolationError extends Error {
+  constructor(readonly violations: { field: string; message: string }[]) {
+    super(violations.map((v) => v.message).join(' '));
+    this.name = 'RuleViolationError';
+  }
+}

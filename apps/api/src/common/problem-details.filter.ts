@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { WorkflowEndedError, WorkflowEngineUnavailableError, WorkflowError, WorkflowNotFoundForQueryError, WorkflowRefusedError } from '@app/temporal';
-import { PlanTransitionError, StaleVersionError } from '@app/application';
+import { PlanTransitionError, RuleViolationError, StaleVersionError } from '@app/application';
 
 /** One invalid input field, named as the client sent it (e.g. `policy.maxReminders`). */
 export interface FieldError {
@@ -81,6 +81,7 @@ function fromDomainError(exception: unknown): ProblemException | undefined {
   if (exception instanceof StaleVersionError) {
     return new ProblemException(412, 'Precondition Failed', `The ${exception.entity} was changed by someone else since you read it. Read it again and reapply your change.`, [{ field: 'If-Match', message: 'ETag is not current' }]);
   }
+  if (exception instanceof RuleViolationError) return new ProblemException(422, 'Unprocessable Entity', exception.message, exception.violations);
   if (exception instanceof PlanTransitionError) return new ProblemException(422, 'Unprocessable Entity', exception.message, [{ field: 'status', message: exception.message }]);
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   canReplan,
   checkMilestoneDates,
@@ -21,11 +21,14 @@ import {
   AgencyEntity,
   CommitmentAssessmentEntity,
   CommitmentEntity,
+  CommitmentRepository,
   FollowUpCommitteeMemberEntity,
   MilestoneEntity,
   MilestoneReplanningEntity,
+  MilestoneRepository,
   recordAudit,
 } from '@app/persistence';
+import { newMilestone } from '@app/application';
 import { Actor } from '../auth/actor';
 import { mapContacts } from '../common/contact.dto';
 import { definedOnly } from '../common/unique';
@@ -50,6 +53,8 @@ export class PlanImportService {
     private readonly jurisdictions: JurisdictionsService,
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
+    private readonly milestones: MilestoneRepository,
+    private readonly commitments: CommitmentRepository,
   ) {}
 
   async importPlan(actor: Actor, jurisdictionId: string, doc: PlanDocumentDto, dryRun: boolean): Promise<ImportReportDto> {
@@ -65,6 +70,7 @@ export class PlanImportService {
     if (dryRun) return { dryRun, valid: true, errors: [], planId: null, summary };
 
     const plan = await this.db.transaction(async (manager) => {
+      const milestones = this.milestones.withManager(manager);
       const agencyIds = await upsertAgencies(manager, actor, jurisdictionId, doc, existingAgencies);
       const saved = await manager.save(
         manager.create(ActionPlanEntity, {
@@ -117,21 +123,21 @@ export class PlanImportService {
           );
         }
         for (const m of c.milestones) {
-          const milestone = await manager.save(
-            manager.create(MilestoneEntity, {
+          // As exported: weights (checked as a whole above), completion, the approved date and a cancellation.
+          const milestone = await milestones.insert(
+            newMilestone({
               commitmentId: commitment.id,
               title: m.title,
-              expectedOutput: m.expectedOutput ?? null,
+              expectedOutput: m.expectedOutput,
               startAt: new Date(m.startAt),
               dueAt: new Date(m.dueAt),
               originalDueAt: new Date(m.originalDueAt),
               responsibleAgencyId: agencyIds.get(m.responsibleAgency)!,
-              status: m.cancelledReason !== null && m.cancelledReason !== undefined ? MilestoneStatus.Cancelled : MilestoneStatus.NotStarted,
-              weight: m.weight ?? null,
+              weight: m.weight,
               verifiable: m.verifiable,
-              externalId: m.externalId ?? null,
-              completion: m.completion ?? null,
-              cancelledReason: m.cancelledReason ?? null,
+              externalId: m.externalId,
+              completion: m.completion,
+              cancelledReason: m.cancelledReason,
             }),
           );
           await recordAudit(manager, { jurisdictionId, actor, action: 'milestone.imported', entityType: 'milestone', entityId: milestone.id, after: milestone });
@@ -160,10 +166,10 @@ export class PlanImportService {
     const plan = await this.scope.plan(actor, planId, 'write');
     const parsed = parseMilestonesCsv(csv);
     const errors: ImportError[] = parsed.errors.map((e) => ({ line: e.line, field: e.field, message: e.message }));
-    const commitments = await this.db.getRepository(CommitmentEntity).findBy({ planId });
+    const commitments = await this.commitments.ofPlan(planId);
     const byExternalId = new Map(commitments.filter((c) => c.externalId).map((c) => [c.externalId!, c]));
     const agencies = new Map((await this.db.getRepository(AgencyEntity).findBy({ jurisdictionId: plan.jurisdictionId })).map((a) => [a.name, a]));
-    const existing = commitments.length ? await this.db.getRepository(MilestoneEntity).findBy({ commitmentId: In(commitments.map((c) => c.id)) }) : [];
+    const existing = await this.milestones.ofCommitments(commitments.map((c) => c.id));
 
     const accepted: { row: MilestoneCsvRow; commitment: CommitmentEntity; agency: AgencyEntity; current: MilestoneEntity | undefined }[] = [];
     for (const row of parsed.rows) {
@@ -199,29 +205,28 @@ export class PlanImportService {
     if (dryRun) return { dryRun, valid: true, errors: [], planId, summary };
 
     await this.db.transaction(async (manager) => {
+      const milestones = this.milestones.withManager(manager);
       for (const { row, commitment, agency } of toCreate) {
-        const milestone = await manager.save(
-          manager.create(MilestoneEntity, {
+        // The row's weight as given: the weights of the commitment were checked as a whole above.
+        const milestone = await milestones.insert(
+          newMilestone({
             commitmentId: commitment.id,
             title: row.title,
             expectedOutput: row.expectedOutput,
             startAt: row.startAt,
             dueAt: row.dueAt,
-            originalDueAt: row.dueAt,
             responsibleAgencyId: agency.id,
-            status: MilestoneStatus.NotStarted,
             weight: row.weight,
             verifiable: row.verifiable,
             externalId: row.externalId,
             completion: row.completion,
-            cancelledReason: null,
           }),
         );
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.imported', entityType: 'milestone', entityId: milestone.id, after: milestone });
       }
       for (const { row, agency, current } of toUpdate) {
         const before = current!;
-        await manager.update(MilestoneEntity, { id: before.id }, {
+        await milestones.update(before.id, {
           title: row.title,
           expectedOutput: row.expectedOutput,
           startAt: row.startAt,
@@ -231,7 +236,7 @@ export class PlanImportService {
           verifiable: row.verifiable,
           completion: row.completion,
         });
-        const after = await manager.findOneByOrFail(MilestoneEntity, { id: before.id });
+        const after = await milestones.getById(before.id);
         if (before.dueAt.getTime() !== row.dueAt.getTime()) {
           // A due date changes only by replanning: the import is one, with its own reason.
           const replanning = await manager.save(manager.create(MilestoneReplanningEntity, { milestoneId: before.id, previousDueAt: before.dueAt, newDueAt: row.dueAt, reason: `Imported from CSV (line ${row.line})`, actor: actor.label }));

@@ -1,5 +1,6 @@
 import { ActivatePlan } from './activate-plan';
 import { ClosePlan } from './close-plan';
+import { CreateMilestone } from './create-milestone';
 import { DeliverEvidence } from './deliver-evidence';
 import { DeliverPendingEvidence } from './deliver-pending-evidence';
 import { ReconcileWorkflows } from './reconcile-workflows';
@@ -7,9 +8,10 @@ import { SyncPlanWorkflows } from './sync-plan-workflows';
 
 export * from './activate-plan';
 export * from './close-plan';
+export * from './create-milestone';
 export * from './deliver-evidence';
 export * from './deliver-pending-evidence';
 export * from './reconcile-workflows';
 export * from './sync-plan-workflows';
 
-export const USE_CASES = [ActivatePlan, ClosePlan, SyncPlanWorkflows, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence];
+export const USE_CASES = [ActivatePlan, ClosePlan, CreateMilestone, SyncPlanWorkflows, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence];

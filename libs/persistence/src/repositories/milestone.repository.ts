@@ -8,8 +8,11 @@ import { MilestoneEntity } from '../entities/milestone.entity';
 
 /** Filters of the milestone lists (GET /milestones, GET /plans/{id}/milestones). */
 export interface MilestoneSearch {
-  /** Who may see what: rows of this jurisdiction only, and of this agency only (an agency's token). */
-  visibleTo: { jurisdictionId?: string; agencyId?: string };
+  /**
+   * Who may see what: rows of this jurisdiction only, and of this agency only (an agency's token).
+   * Left out: no limit. Given as null (a token without one): nothing matches, never everything.
+   */
+  visibleTo: { jurisdictionId?: string | null; agencyId?: string | null };
   planId?: string;
   status?: string;
   agencyId?: string;
@@ -79,8 +82,8 @@ export class MilestoneRepository {
       .orderBy('m.due_at', 'ASC')
       .addOrderBy('m.id', 'ASC');
     const { visibleTo } = search;
-    if (visibleTo.jurisdictionId) qb.andWhere('p.jurisdiction_id = :jurisdictionId', { jurisdictionId: visibleTo.jurisdictionId });
-    if (visibleTo.agencyId) qb.andWhere('m.responsible_agency_id = :own', { own: visibleTo.agencyId });
+    if (visibleTo.jurisdictionId !== undefined) qb.andWhere('p.jurisdiction_id = :jurisdictionId', { jurisdictionId: visibleTo.jurisdictionId });
+    if (visibleTo.agencyId !== undefined) qb.andWhere('m.responsible_agency_id = :own', { own: visibleTo.agencyId });
     if (search.planId) qb.andWhere('c.plan_id = :planId', { planId: search.planId });
     if (search.status) qb.andWhere('m.status = :status', { status: search.status });
     if (search.agencyId) qb.andWhere('m.responsible_agency_id = :agencyId', { agencyId: search.agencyId });

@@ -1,0 +1,3 @@
+export * from './create-milestone.command';
+export * from './create-milestone.usecase';
+export * from './new-milestone';
