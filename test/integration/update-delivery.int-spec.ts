@@ -53,9 +53,11 @@ describe('Updates whose answer is late or asked for twice', () => {
       expect(await db.getRepository(EvidenceFileEntity).countBy({ evidenceId: kept.id })).toBe(1);
 
       // A worker starts: the Update the API gave up waiting for may be taken now; housekeeping sends the same one again.
+      // The fresh worker may still be replaying when the first re-send waits its 2 s: that one is
+      // pending again, as a housekeeping run would find it, and the next run delivers it.
       await system.startWorker();
-      expect(await deliverAgain(kept.id)).toMatchObject({ outcome: 'delivered' });
-      expect(await deliverAgain(kept.id)).toMatchObject({ outcome: 'delivered' }); // once: the same Update
+      await eventually(() => deliverAgain(kept.id), (result) => result.outcome === 'delivered', { timeoutMs: 30_000, everyMs: 500, description: 'the pending evidence to be delivered by a re-send' });
+      expect(await deliverAgain(kept.id)).toMatchObject({ outcome: 'delivered' }); // once: the same Update, answered again
       await eventually(() => milestoneStatus(milestone.id), (s) => s === 'under_review');
       const request = await db.getRepository(EvidenceRequestEntity).findOneByOrFail({ milestoneId: milestone.id, cycle: 1 });
       expect(request.status).toBe(EvidenceRequestStatus.Fulfilled);
@@ -102,6 +104,23 @@ describe('Updates whose answer is late or asked for twice', () => {
       // A different act is a new Update, which the workflow's validator refuses.
       await system.http().post(`/escalations/${escalated.escalation!.id}/resolve`).set(imbAuth).send({ text: 'Something else.' }).expect(409);
       await handle.terminate('test finished');
+    });
+
+    it('answers a resolve that closed the milestone, sent again after its workflow ended, with the same 200', async () => {
+      const fixture = await createPlanFixture(system, { policy: secondsPolicy({ evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 600, maxReminders: 0, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 3600 }) });
+      const milestone = await createMilestone(system, fixture, 2, 'Escalated, closed, resolved twice');
+      const handle = system.temporal.workflow.getHandle(milestone.workflowId);
+      const escalated = await eventually(() => handle.query<{ escalation: { id: string } | null }>('getMilestoneState'), (s) => !!s.escalation);
+      const imb = await system.http().post(`/jurisdictions/${fixture.jurisdictionId}/tokens`).set(fixture.coordinator).send({ role: 'imb', label: 'PoliLab UNR' }).expect(201);
+      const resolve = () => system.http().post(`/escalations/${escalated.escalation!.id}/resolve`).set({ Authorization: `Bearer ${imb.body.token}` }).send({ text: 'No evidence will come: closed.' });
+
+      const first = await resolve();
+      expect(first.status).toBe(200);
+      expect(first.body.milestoneStatus).toBe('closed_without_evidence');
+      await handle.result(); // the milestone's workflow has ended
+      const second = await resolve();
+      // Temporal keeps a completed Update's outcome with the closed run: the retry gets it, not a 409.
+      expect({ status: second.status, body: second.body }).toEqual({ status: 200, body: first.body });
     });
   });
 });
