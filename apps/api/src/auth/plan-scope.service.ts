@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PlanStatus } from '@app/domain';
-import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
+import { ActionPlanEntity, CommitmentEntity, CommitmentRepository, MilestoneEntity, MilestoneRepository } from '@app/persistence';
 import { canSeeAgencyWork, canSeeJurisdiction, notFound } from '../auth/access';
 import { Actor } from '../auth/actor';
 import { ProblemException } from '../common/problem-details.filter';
@@ -15,8 +15,8 @@ import { ProblemException } from '../common/problem-details.filter';
 export class PlanScope {
   constructor(
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly commitments: CommitmentRepository,
+    private readonly milestones: MilestoneRepository,
   ) {}
 
   async plan(actor: Actor, id: string, access: Access = 'read'): Promise<ActionPlanEntity> {
@@ -27,7 +27,7 @@ export class PlanScope {
   }
 
   async commitment(actor: Actor, id: string, access: Access = 'read'): Promise<{ commitment: CommitmentEntity; plan: ActionPlanEntity }> {
-    const commitment = await this.commitments.findOneBy({ id });
+    const commitment = await this.commitments.findById(id);
     if (!commitment) throw notFound('commitment', id);
     const plan = await this.plans.findOneByOrFail({ id: commitment.planId });
     if (!canSeeJurisdiction(actor, plan.jurisdictionId)) throw notFound('commitment', id);
@@ -36,9 +36,9 @@ export class PlanScope {
   }
 
   async milestone(actor: Actor, id: string, access: Access = 'read'): Promise<{ milestone: MilestoneEntity; commitment: CommitmentEntity; plan: ActionPlanEntity }> {
-    const milestone = await this.milestones.findOneBy({ id });
+    const milestone = await this.milestones.findById(id);
     if (!milestone) throw notFound('milestone', id);
-    const commitment = await this.commitments.findOneByOrFail({ id: milestone.commitmentId });
+    const commitment = await this.commitments.getById(milestone.commitmentId);
     const plan = await this.plans.findOneByOrFail({ id: commitment.planId });
     if (!canSeeAgencyWork(actor, plan.jurisdictionId, milestone.responsibleAgencyId)) throw notFound('milestone', id);
     if (access === 'write') assertWritable(plan);

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { DeliverEvidence } from '@app/application';
-import { AgencyEntity, EvidenceEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
+import { AgencyEntity, EvidenceEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity, MilestoneRepository } from '@app/persistence';
 import type { EvidenceStorage } from '@app/storage';
 import { WorkflowEndedError, WorkflowEngineUnavailableError, WorkflowRefusedError } from '@app/temporal';
 import { HttpException } from '@nestjs/common';
@@ -17,14 +17,14 @@ const body = { narrative: 'Inventory published', claimedCompletion: 'complete' }
 describe(EvidenceUploadsService.name, () => {
   let sut: EvidenceUploadsService;
   let requests: jest.Mocked<Pick<Repository<EvidenceRequestEntity>, 'findOne' | 'findOneBy'>>;
-  let milestones: jest.Mocked<Pick<Repository<MilestoneEntity>, 'findOneByOrFail'>>;
+  let milestones: jest.Mocked<Pick<MilestoneRepository, 'getById'>>;
   let manager: jest.Mocked<Pick<EntityManager, 'insert'>>;
   let scope: jest.Mocked<Pick<PlanScope, 'milestone'>>;
   let deliver: jest.Mocked<Pick<DeliverEvidence, 'execute'>>;
 
   beforeEach(() => {
     requests = { findOne: jest.fn().mockResolvedValue(openRequest), findOneBy: jest.fn() };
-    milestones = { findOneByOrFail: jest.fn().mockResolvedValue({ id: MILESTONE_ID, status: 'evidence_requested' }) };
+    milestones = { getById: jest.fn().mockResolvedValue({ id: MILESTONE_ID, status: 'evidence_requested' } as MilestoneEntity) };
     manager = { insert: jest.fn().mockResolvedValue(undefined) };
     const db = { transaction: jest.fn((work: (m: EntityManager) => Promise<unknown>) => work(manager as unknown as EntityManager)) } as unknown as DataSource;
     scope = { milestone: jest.fn().mockResolvedValue({}) };
@@ -32,7 +32,7 @@ describe(EvidenceUploadsService.name, () => {
     sut = new EvidenceUploadsService(
       requests as unknown as Repository<EvidenceRequestEntity>,
       {} as Repository<EvidenceEntity>,
-      milestones as unknown as Repository<MilestoneEntity>,
+      milestones as unknown as MilestoneRepository,
       {} as Repository<AgencyEntity>,
       db,
       { put: jest.fn(), delete: jest.fn() } as unknown as EvidenceStorage,

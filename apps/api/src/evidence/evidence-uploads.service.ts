@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneEntity } from '@app/persistence';
+import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneRepository } from '@app/persistence';
 import { verifyUploadLink } from '@app/security';
 import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
 import { WorkflowEngineUnavailableError, WorkflowRefusedError } from '@app/temporal';
@@ -28,7 +28,7 @@ export class EvidenceUploadsService {
   constructor(
     @InjectRepository(EvidenceRequestEntity) private readonly requests: Repository<EvidenceRequestEntity>,
     @InjectRepository(EvidenceEntity) private readonly evidence: Repository<EvidenceEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly milestones: MilestoneRepository,
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
@@ -39,7 +39,7 @@ export class EvidenceUploadsService {
 
   async describe(token: string): Promise<EvidenceRequestViewDto> {
     const request = await this.requestFor(token);
-    const milestone = await this.milestones.findOneByOrFail({ id: request.milestoneId });
+    const milestone = await this.milestones.getById(request.milestoneId);
     const agency = await this.agencies.findOneByOrFail({ id: milestone.responsibleAgencyId });
     return {
       evidenceRequestId: request.id,
@@ -131,7 +131,7 @@ export class EvidenceUploadsService {
   }
 
   private async milestoneStatus(milestoneId: string): Promise<string> {
-    return (await this.milestones.findOneByOrFail({ id: milestoneId })).status;
+    return (await this.milestones.getById(milestoneId)).status;
   }
 
   private async removeStored(keys: string[]): Promise<void> {

@@ -6,9 +6,11 @@ import {
   AgencyEntity,
   CommitmentAssessmentEntity,
   CommitmentEntity,
+  CommitmentRepository,
   FollowUpCommitteeMemberEntity,
   MilestoneEntity,
   MilestoneReplanningEntity,
+  MilestoneRepository,
 } from '@app/persistence';
 
 /** Everything under a plan, read in a stable order (export documents and public pages both need it). */
@@ -26,17 +28,17 @@ export interface PlanTree {
 export class PlanTreeLoader {
   constructor(
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly commitments: CommitmentRepository,
+    private readonly milestones: MilestoneRepository,
     @InjectRepository(MilestoneReplanningEntity) private readonly replannings: Repository<MilestoneReplanningEntity>,
     @InjectRepository(FollowUpCommitteeMemberEntity) private readonly committee: Repository<FollowUpCommitteeMemberEntity>,
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
   ) {}
 
   async load(plan: ActionPlanEntity): Promise<PlanTree> {
-    const commitments = await this.commitments.find({ where: { planId: plan.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const commitments = await this.commitments.ofPlan(plan.id);
     const commitmentIds = commitments.map((c) => c.id);
-    const milestones = commitmentIds.length ? await this.milestones.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' } }) : [];
+    const milestones = await this.milestones.ofCommitments(commitmentIds);
     const milestoneIds = milestones.map((m) => m.id);
     const replannings = milestoneIds.length ? await this.replannings.find({ where: { milestoneId: In(milestoneIds) }, order: { changedAt: 'ASC' } }) : [];
     const committee = commitmentIds.length ? await this.committee.find({ where: { commitmentId: In(commitmentIds) }, order: { createdAt: 'ASC', id: 'ASC' } }) : [];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
 import { checkPlanPeriod, PlanStatus, resolvePolicy, RuleWarning } from '@app/domain';
-import { ActionPlanEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
+import { ActionPlanEntity, MilestoneRepository, recordAudit } from '@app/persistence';
 import { canSeeJurisdiction, notFound } from '../auth/access';
 import { Actor, Role } from '../auth/actor';
 import { mapContacts } from '../common/contact.dto';
@@ -27,6 +27,7 @@ export class PlansService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
+    private readonly milestones: MilestoneRepository,
     private readonly jurisdictions: JurisdictionsService,
     private readonly scope: PlanScope,
     private readonly activatePlan: ActivatePlan,
@@ -98,7 +99,7 @@ export class PlansService {
     // workflows; a hand-over that fails is a warning, and housekeeping finishes it (see ActivatePlan, ClosePlan).
     const transition = dto.status !== undefined && dto.status !== before.status ? dto.status : undefined;
     if (transition === PlanStatus.Active || transition === PlanStatus.Closed) {
-      if (periodChanged) await this.assertMilestonesInside(this.db.getRepository(MilestoneEntity), id, next);
+      if (periodChanged) await this.assertMilestonesInside(this.milestones, id, next);
       const { status: _status, ...others } = changes;
       const command = { actor, planId: id, version, changes: others };
       const done = transition === PlanStatus.Active ? await this.activatePlan.execute(ActivatePlanCommand.create(command)) : await this.closePlan.execute(ClosePlanCommand.create(command));
@@ -106,7 +107,7 @@ export class PlansService {
     }
 
     const after = await this.db.transaction(async (manager) => {
-      if (periodChanged) await this.assertMilestonesInside(manager.getRepository(MilestoneEntity), id, next);
+      if (periodChanged) await this.assertMilestonesInside(this.milestones.withManager(manager), id, next);
       const result = await manager.createQueryBuilder().update(ActionPlanEntity).set(changes).where('id = :id AND version = :version', { id, version }).execute();
       if (!result.affected) throw staleVersion('action plan');
       const updated = await manager.findOneByOrFail(ActionPlanEntity, { id });
@@ -116,13 +117,8 @@ export class PlansService {
     return { ...mapPlan(after), warnings, workflowsChanged: 0 };
   }
 
-  private async assertMilestonesInside(milestones: Repository<MilestoneEntity>, planId: string, period: { periodStart: string; periodEnd: string }): Promise<void> {
-    const outside = await milestones
-      .createQueryBuilder('m')
-      .innerJoin(CommitmentEntity, 'c', 'c.id = m.commitment_id')
-      .where('c.plan_id = :planId', { planId })
-      .andWhere('(m.start_at < :start OR m.due_at > :end)', { start: `${period.periodStart}T00:00:00Z`, end: `${period.periodEnd}T23:59:59.999Z` })
-      .getCount();
+  private async assertMilestonesInside(milestones: MilestoneRepository, planId: string, period: { periodStart: string; periodEnd: string }): Promise<void> {
+    const outside = await milestones.countOutsidePeriod(planId, period);
     if (outside > 0) throw ruleViolation('periodEnd', `${outside} milestone(s) would fall outside the new period; replan them first.`);
   }
 }

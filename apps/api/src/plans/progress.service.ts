@@ -1,21 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { CommitmentProgressInput, commitmentProgress, CommitmentStatus, CompletionLevel, MilestoneStatus, planProgress } from '@app/domain';
-import { ActionPlanEntity, CommitmentEntity, MilestoneEntity } from '@app/persistence';
+import { ActionPlanEntity, CommitmentRepository, MilestoneRepository } from '@app/persistence';
 import { PlanProgressDto } from './dto/progress.dto';
 
 /** Weighted roll-up milestone → commitment → plan, in OGP's completion vocabulary. */
 @Injectable()
 export class ProgressService {
   constructor(
-    @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
-    @InjectRepository(MilestoneEntity) private readonly milestones: Repository<MilestoneEntity>,
+    private readonly commitments: CommitmentRepository,
+    private readonly milestones: MilestoneRepository,
   ) {}
 
   async ofPlan(plan: ActionPlanEntity): Promise<PlanProgressDto> {
-    const commitments = await this.commitments.find({ where: { planId: plan.id }, order: { createdAt: 'ASC' } });
-    const milestones = commitments.length ? await this.milestones.find({ where: { commitmentId: In(commitments.map((c) => c.id)) }, order: { dueAt: 'ASC' } }) : [];
+    const commitments = await this.commitments.ofPlan(plan.id);
+    const milestones = await this.milestones.ofCommitments(commitments.map((c) => c.id));
     const inputs: CommitmentProgressInput[] = commitments.map((c) => ({
       id: c.id,
       cancelled: c.status === CommitmentStatus.Cancelled,

@@ -20,7 +20,8 @@ export class CommitmentRepository {
     return this.repo.findOneByOrFail({ id });
   }
 
+  /** The plan's commitments, oldest first (the order of exports and progress). */
   ofPlan(planId: string): Promise<CommitmentEntity[]> {
-    return this.repo.findBy({ planId });
+    return this.repo.find({ where: { planId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

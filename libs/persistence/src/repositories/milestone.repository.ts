@@ -51,10 +51,10 @@ export class MilestoneRepository {
     return this.repo.findBy({ id: In(ids), ...(status ? { status } : {}) });
   }
 
-  /** Every milestone of the commitments (imports match rows against them). */
+  /** Every milestone of the commitments, by due date (then title and id: a stable order for exports). */
   ofCommitments(commitmentIds: string[]): Promise<MilestoneEntity[]> {
     if (commitmentIds.length === 0) return Promise.resolve([]);
-    return this.repo.findBy({ commitmentId: In(commitmentIds) });
+    return this.repo.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' } });
   }
 
   /** Milestones of the plan whose workflow is (or should be) running, by due date. */
@@ -66,6 +66,16 @@ export class MilestoneRepository {
       .orderBy('m.due_at', 'ASC')
       .addOrderBy('m.id', 'ASC')
       .getMany();
+  }
+
+  /** How many milestones of the plan start before or end after the period (dates inclusive, UTC). */
+  countOutsidePeriod(planId: string, period: { periodStart: string; periodEnd: string }): Promise<number> {
+    return this.repo
+      .createQueryBuilder('m')
+      .innerJoin(CommitmentEntity, 'c', 'c.id = m.commitment_id')
+      .where('c.plan_id = :planId', { planId })
+      .andWhere('(m.start_at < :start OR m.due_at > :end)', { start: `${period.periodStart}T00:00:00Z`, end: `${period.periodEnd}T23:59:59.999Z` })
+      .getCount();
   }
 
   /** Does any milestone of the commitment carry a weight (then all do: they sum to 1)? */
