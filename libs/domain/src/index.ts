@@ -5,3 +5,4 @@ export * from './ogp-vocabulary';
 export * from './progress';
 export * from './plan-rules';
 export * from './escalation-policy';
+export * from './check-ins/check-in-types';

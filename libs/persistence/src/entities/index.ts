@@ -1,7 +1,10 @@
+import { ActionItemEntity } from './action-item.entity';
 import { ActionPlanEntity } from './action-plan.entity';
 import { AgencyEntity } from './agency.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { CheckInScheduleEntity } from './check-in-schedule.entity';
+import { CheckInEntity } from './check-in.entity';
 import { CommitmentAssessmentEntity } from './commitment-assessment.entity';
 import { CommitmentEntity } from './commitment.entity';
 import { DialogueBoardMemberEntity } from './dialogue-board-member.entity';
@@ -17,10 +20,13 @@ import { MilestoneReplanningEntity } from './milestone-replanning.entity';
 import { MilestoneEntity } from './milestone.entity';
 import { OutboxMessageEntity } from './outbox-message.entity';
 
+export * from './action-item.entity';
 export * from './action-plan.entity';
 export * from './agency.entity';
 export * from './api-token.entity';
 export * from './audit-event.entity';
+export * from './check-in-schedule.entity';
+export * from './check-in.entity';
 export * from './commitment-assessment.entity';
 export * from './commitment.entity';
 export * from './contact';
@@ -56,4 +62,7 @@ export const ENTITIES = [
   AuditEventEntity,
   ApiTokenEntity,
   IdempotencyRecordEntity,
+  CheckInScheduleEntity,
+  CheckInEntity,
+  ActionItemEntity,
 ];

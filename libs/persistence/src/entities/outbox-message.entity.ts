@@ -49,6 +49,10 @@ export class OutboxMessageEntity {
   messageId!: string;
 
   /** The jurisdiction whose coordinators see the message when it fails. */
+  /** A calendar invitation sent with the email (iCalendar text, METHOD:REQUEST or CANCEL); null for plain emails. */
+  @Column({ type: 'jsonb', name: 'calendar_event', nullable: true })
+  calendarEvent!: { method: 'REQUEST' | 'CANCEL'; content: string; filename: string } | null;
+
   @Column({ type: 'uuid', name: 'jurisdiction_id', nullable: true })
   jurisdictionId!: string | null;
 
