@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import { AssessmentAssessor, checkActiveCommitmentLimit, checkMilestoneWeights, CommitmentStatus, FOLLOWED_MILESTONE_STATUSES, InvalidPolicyError, MilestoneStatus, MonitoringPolicy, resolvePolicy } from '@app/domain';
 import { CommitmentWorkflows } from '@app/temporal';
-import { CommitmentAssessmentEntity, CommitmentEntity, MilestoneEntity, recordAudit } from '@app/persistence';
+import { CommitmentAssessmentEntity, CommitmentEntity, MilestoneEntity, MilestoneRepository, recordAudit } from '@app/persistence';
 import { Actor, Role } from '../auth/actor';
 import { staleVersion } from '../common/etag';
 import { Page, pageOf, toPage } from '../common/pagination';
@@ -36,6 +36,7 @@ export class CommitmentsService {
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(CommitmentEntity) private readonly commitments: Repository<CommitmentEntity>,
     @InjectRepository(CommitmentAssessmentEntity) private readonly assessments: Repository<CommitmentAssessmentEntity>,
+    private readonly milestones: MilestoneRepository,
     private readonly scope: PlanScope,
     private readonly workflowSync: MilestoneWorkflowSync,
     private readonly workflows: CommitmentWorkflows,
@@ -109,7 +110,7 @@ export class CommitmentsService {
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'commitment.updated', entityType: 'commitment', entityId: id, before, after: updated });
         if (dto.status === CommitmentStatus.Cancelled && before.status !== CommitmentStatus.Cancelled) {
           // Their workflows are told before the commit: if Temporal cannot be told, nothing is saved (503, try again).
-          const cancelled = await cancelOpenMilestones(manager, plan.jurisdictionId, actor, id);
+          const cancelled = await cancelOpenMilestones(manager, this.milestones.withManager(manager), plan.jurisdictionId, actor, id);
           await this.workflowSync.cancelMany(cancelled, plan, CANCELLED_WITH_COMMITMENT);
         }
         return updated;
@@ -128,7 +129,8 @@ export class CommitmentsService {
     const updated = await this.db.transaction(async (manager) => {
       const claimed = await manager.createQueryBuilder().update(CommitmentEntity).set({ version: () => 'version + 1' }).where('id = :id AND version = :version', { id, version }).execute();
       if (!claimed.affected) throw staleVersion('commitment');
-      const milestones = await manager.find(MilestoneEntity, { where: { commitmentId: id }, order: { dueAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+      const repo = this.milestones.withManager(manager);
+      const milestones = await repo.lockOfCommitment(id);
       const given = new Map((dto.weights ?? []).map((w) => [w.milestoneId, w.weight]));
       if (dto.weights) {
         const unknown = [...given.keys()].filter((mid) => !milestones.some((m) => m.id === mid));
@@ -141,10 +143,10 @@ export class CommitmentsService {
       if (violation) throw ruleViolation('weights', violation.message);
       for (const [i, milestone] of milestones.entries()) {
         if (milestone.weight === weights[i]) continue;
-        await manager.update(MilestoneEntity, { id: milestone.id }, { weight: weights[i] });
+        await repo.update(milestone.id, { weight: weights[i] });
         await recordAudit(manager, { jurisdictionId: plan.jurisdictionId, actor, action: 'milestone.weight_set', entityType: 'milestone', entityId: milestone.id, before: { weight: milestone.weight }, after: { weight: weights[i] } });
       }
-      return manager.find(MilestoneEntity, { where: { commitmentId: id }, order: { dueAt: 'ASC' } });
+      return repo.ofCommitments([id]);
     });
     return updated.map(mapMilestone);
   }
@@ -219,11 +221,11 @@ async function lockPlanCommitments(manager: EntityManager, planId: string): Prom
 }
 
 /** A cancelled commitment's milestones that are still followed are cancelled with it. */
-async function cancelOpenMilestones(manager: EntityManager, jurisdictionId: string, actor: Actor, commitmentId: string): Promise<MilestoneEntity[]> {
-  const open = await manager.find(MilestoneEntity, { where: { commitmentId, status: In(FOLLOWED_MILESTONE_STATUSES) }, lock: { mode: 'pessimistic_write' } });
+async function cancelOpenMilestones(manager: EntityManager, milestones: MilestoneRepository, jurisdictionId: string, actor: Actor, commitmentId: string): Promise<MilestoneEntity[]> {
+  const open = await milestones.lockOfCommitment(commitmentId, FOLLOWED_MILESTONE_STATUSES);
   for (const milestone of open) {
-    await manager.update(MilestoneEntity, { id: milestone.id }, { status: MilestoneStatus.Cancelled, cancelledReason: CANCELLED_WITH_COMMITMENT });
-    const after = await manager.findOneByOrFail(MilestoneEntity, { id: milestone.id });
+    await milestones.setStatus(milestone.id, MilestoneStatus.Cancelled, { also: { cancelledReason: CANCELLED_WITH_COMMITMENT } }); // every followed status may be cancelled
+    const after = await milestones.getById(milestone.id);
     await recordAudit(manager, { jurisdictionId, actor, action: 'milestone.cancelled', entityType: 'milestone', entityId: milestone.id, before: milestone, after });
   }
   return open;

@@ -57,6 +57,18 @@ export class MilestoneRepository {
     return this.repo.find({ where: { commitmentId: In(commitmentIds) }, order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * The commitment's milestones (only those in `statuses`, when given), by due date, locked for
+   * update until the transaction ends: call it on `withManager(manager)`.
+   */
+  lockOfCommitment(commitmentId: string, statuses?: readonly MilestoneStatus[]): Promise<MilestoneEntity[]> {
+    return this.repo.find({
+      where: { commitmentId, ...(statuses ? { status: In([...statuses]) } : {}) },
+      order: { dueAt: 'ASC', title: 'ASC', id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
   /** Milestones of the plan whose workflow is (or should be) running, by due date. */
   followedOfPlan(planId: string): Promise<MilestoneEntity[]> {
     return this.repo
