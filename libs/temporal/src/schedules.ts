@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, ScheduleSpec } from '@temporalio/client';
+import { msToTs, tsToDate } from '@temporalio/common/lib/time';
 import { TEMPORAL_CLIENT } from './temporal-client.module';
 
 /**
@@ -37,6 +38,8 @@ export interface ScheduleView {
   nextActionTimes: Date[];
   /** Workflow ids of the runs it started most recently (oldest first), including triggered ones. */
   recentRunIds: string[];
+  /** The runs it started most recently (oldest first): the time each was due and its workflow id. */
+  recentRuns: { scheduledAt: Date; workflowId: string }[];
   runningRunIds: string[];
   spec: ScheduleSpec;
   workflowType: string;
@@ -101,6 +104,7 @@ export class Schedules {
       note: d.state.note,
       nextActionTimes: d.info.nextActionTimes,
       recentRunIds: d.info.recentActions.map((a) => a.action.workflow.workflowId),
+      recentRuns: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt, workflowId: a.action.workflow.workflowId })),
       runningRunIds: d.info.runningActions.map((a) => a.workflow.workflowId),
       spec: d.spec,
       workflowType: d.action.workflowType,
@@ -108,6 +112,20 @@ export class Schedules {
       overlap: d.policies.overlap,
       catchupWindowMs: d.policies.catchupWindow,
     };
+  }
+
+  /**
+   * The times the schedule's spec matches in [from, to] (server-computed from the spec, paused or
+   * not), in UTC. Keep the window small for specs that match often (every match is returned).
+   */
+  async matchingTimes(scheduleId: string, from: Date, to: Date): Promise<Date[]> {
+    const response = await this.client.workflowService.listScheduleMatchingTimes({
+      namespace: this.client.options.namespace,
+      scheduleId,
+      startTime: msToTs(from.getTime()),
+      endTime: msToTs(to.getTime()),
+    });
+    return (response.startTime ?? []).map((t) => tsToDate(t));
   }
 
   async pause(scheduleId: string, note: string): Promise<void> {
