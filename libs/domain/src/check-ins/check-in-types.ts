@@ -87,6 +87,31 @@ export interface AgendaLink {
   id: string;
   /** Human-readable label (a milestone's title, an escalation's recommendation…), for the invitation. */
   label: string;
+  /**
+   * The facts behind the label, as data, so an email can say them in its reader's language (the
+   * label is English). Dates are ISO instants. Absent on links the coordinator wrote.
+   */
+  details?: AgendaLinkDetails;
+}
+
+/** What composeAgenda knows about a link beyond its label; every field optional. */
+export interface AgendaLinkDetails {
+  /** The milestone an evidence, escalation or replanning link is about. */
+  milestoneTitle?: string;
+  /** A milestone's or an action item's due date. */
+  dueAt?: string;
+  /** An action item (or milestone) past its due date. */
+  overdue?: boolean;
+  /** An escalation's level (1 or 2). */
+  level?: number;
+  /** The IMB's recommendation on an escalation, null while it has none. */
+  recommendation?: string | null;
+  /** A replanning's old and new due dates and its reason. */
+  previousDueAt?: string;
+  newDueAt?: string;
+  reason?: string;
+  /** An action item's owner. */
+  ownerName?: string;
 }
 
 export interface AgendaItem {
