@@ -8,6 +8,16 @@ export interface OutgoingEmail {
   text: string;
   html?: string | null;
   messageId: string;
+  /** A calendar invitation: sent as a text/calendar alternative (method=…) and an .ics attachment. */
+  calendarEvent?: CalendarEventAttachment | null;
+}
+
+/** An iCalendar object sent with an email so calendar clients show it as an invitation or cancellation. */
+export interface CalendarEventAttachment {
+  method: 'REQUEST' | 'CANCEL';
+  /** The iCalendar text (its METHOD matches `method`). */
+  content: string;
+  filename: string;
 }
 
 /**
@@ -58,6 +68,8 @@ export class MailTransport implements OnApplicationShutdown {
       text: email.text,
       html: email.html ?? undefined,
       messageId: email.messageId,
+      // nodemailer adds it as a text/calendar alternative with this method, and as an attachment.
+      icalEvent: email.calendarEvent ? { method: email.calendarEvent.method, filename: email.calendarEvent.filename, content: email.calendarEvent.content } : undefined,
     });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {

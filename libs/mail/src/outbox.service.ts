@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
-import { isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
+import { CalendarEventAttachment, isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
 import type { RenderedEmail } from './templates';
 
 export interface EmailToSend extends RenderedEmail {
@@ -12,6 +12,8 @@ export interface EmailToSend extends RenderedEmail {
   to: string;
   /** Whose coordinators see this message if it fails. */
   jurisdictionId?: string | null;
+  /** A calendar invitation (METHOD:REQUEST) or cancellation (METHOD:CANCEL) sent with the email, and again with a resend. */
+  calendarEvent?: CalendarEventAttachment;
 }
 
 export type SendOutcome = 'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed';
@@ -75,7 +77,7 @@ export class OutboxService {
       return before;
     });
     if (!row) return null;
-    return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId });
+    return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId, calendarEvent: row.calendarEvent ?? undefined });
   }
 
   private async sendLocked(runner: QueryRunner, email: EmailToSend): Promise<SendOutcome> {
@@ -92,6 +94,7 @@ export class OutboxService {
         status: OutboxStatus.Pending,
         messageId: `<${createHash('sha256').update(email.idempotencyKey).digest('hex').slice(0, 32)}@ogp-monitor>`,
         jurisdictionId: email.jurisdictionId ?? null,
+        calendarEvent: email.calendarEvent ?? null,
       })
       .orIgnore()
       .execute();
@@ -111,7 +114,7 @@ export class OutboxService {
 
     await repo.update({ id: row.id }, { status: OutboxStatus.Sending, attempts: row.attempts + 1 });
     try {
-      await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId });
+      await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId, calendarEvent: row.calendarEvent });
     } catch (error) {
       const lastError = String((error as Error).message ?? error).slice(0, 2000);
       if (error instanceof SmtpDeadlineExceededError) {

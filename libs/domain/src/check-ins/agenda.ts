@@ -81,7 +81,7 @@ export function composeAgenda(state: PlanStateForAgenda, options: { now: Date; p
       commitment.id,
       milestones
         .filter((m) => isMilestoneDueSoon(m, now, policy.upcomingWindowSeconds))
-        .map((m) => ({ type: 'milestone', id: m.id, label: `${m.title} (due ${day(m.dueAt)})`, details: { dueAt: m.dueAt.toISOString() } })),
+        .map((m) => ({ type: 'milestone', id: m.id, label: `${m.title} (due ${day(m.dueAt)})`, details: { milestoneTitle: m.title, dueAt: m.dueAt.toISOString() } })),
     );
     item(
       'milestones_overdue',
@@ -89,7 +89,7 @@ export function composeAgenda(state: PlanStateForAgenda, options: { now: Date; p
       commitment.id,
       milestones
         .filter((m) => isMilestoneOverdueForAgenda(m, now))
-        .map((m) => ({ type: 'milestone', id: m.id, label: `${m.title} (due ${day(m.dueAt)})`, details: { dueAt: m.dueAt.toISOString(), overdue: true } })),
+        .map((m) => ({ type: 'milestone', id: m.id, label: `${m.title} (due ${day(m.dueAt)})`, details: { milestoneTitle: m.title, dueAt: m.dueAt.toISOString(), overdue: true } })),
     );
     item(
       'evidence_under_review',
@@ -139,7 +139,7 @@ export function composeAgenda(state: PlanStateForAgenda, options: { now: Date; p
           type: 'action_item',
           id: a.id,
           label: `${a.title} (${a.ownerName}, due ${day(a.dueAt)}${overdue ? ', OVERDUE' : ''})`,
-          details: { ownerName: a.ownerName, dueAt: a.dueAt.toISOString(), overdue },
+          details: { title: a.title, ownerName: a.ownerName, dueAt: a.dueAt.toISOString(), overdue },
         };
       }),
   );

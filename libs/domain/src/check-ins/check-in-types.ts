@@ -96,7 +96,9 @@ export interface AgendaLink {
 
 /** What composeAgenda knows about a link beyond its label; every field optional. */
 export interface AgendaLinkDetails {
-  /** The milestone an evidence, escalation or replanning link is about. */
+  /** The action item's own title. */
+  title?: string;
+  /** The milestone a milestone, evidence, escalation or replanning link is about. */
   milestoneTitle?: string;
   /** A milestone's or an action item's due date. */
   dueAt?: string;

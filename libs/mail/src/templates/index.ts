@@ -1,4 +1,8 @@
 import type { Language } from '@app/domain';
+import { escapeHtml, formatDateTime } from './format';
+
+export { escapeHtml, formatDate, formatDateTime } from './format';
+export * from './check-in';
 
 export interface RenderedEmail {
   subject: string;
@@ -57,10 +61,6 @@ const COPY = {
     resubmit: 'Please send new evidence for this milestone:',
   },
 } as const;
-
-export function formatDateTime(date: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(language === 'es' ? 'es-AR' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' }).format(date);
-}
 
 /** The evidence request, and each reminder of it, in the agency's language. */
 export function renderEvidenceRequestEmail(language: Language, data: EvidenceRequestEmailData): RenderedEmail {
@@ -144,8 +144,4 @@ export function renderEscalationEmail(language: Language, data: EscalationEmailD
   const text = [why, '', ...facts.map(([label, value]) => `${label}: ${value}`), '', c.ask].join('\n');
   const html = [`<p>${escapeHtml(why)}</p>`, `<ul>${facts.map(([l, v]) => `<li><strong>${escapeHtml(l)}:</strong> ${escapeHtml(v)}</li>`).join('')}</ul>`, `<p>${escapeHtml(c.ask)}</p>`].join('\n');
   return { subject: c.subject(data.level, data.milestoneTitle), text, html };
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }

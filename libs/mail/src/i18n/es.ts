@@ -1,0 +1,78 @@
+import type { MessageCatalog } from './en';
+
+/** Every Spanish text of the check-in emails (the message catalog; the same keys as en.ts). */
+export const es: MessageCatalog = {
+  checkIn: {
+    subject: {
+      invitation: 'Mesa de Diálogo, reunión de seguimiento del {{date}}: {{planTitle}}',
+      update: 'Cambios: Mesa de Diálogo, reunión de seguimiento del {{date}}: {{planTitle}}',
+      cancellation: 'Cancelada: Mesa de Diálogo, reunión de seguimiento del {{date}}: {{planTitle}}',
+    },
+    greeting: 'Estimado/a {{name}}:',
+    intro: {
+      invitation: 'Le invitamos a la reunión mensual de seguimiento de la Mesa de Diálogo del plan de acción de Gobierno Abierto "{{planTitle}}" ({{jurisdictionName}}), donde revisamos juntos sus avances.',
+      update: 'La reunión de seguimiento de la Mesa de Diálogo del plan de acción "{{planTitle}}" ({{jurisdictionName}}) cambió. Estos son sus datos actuales:',
+      cancellation: 'La reunión de seguimiento de la Mesa de Diálogo del plan de acción "{{planTitle}}" ({{jurisdictionName}}) prevista para el {{date}} queda cancelada.',
+    },
+    reason: 'Motivo: {{reason}}',
+    facts: {
+      when: 'Cuándo',
+      duration: 'Duración',
+      mode: 'Modalidad',
+      address: 'Dónde',
+      online: 'Enlace para participar en línea',
+    },
+    durationValue: '{{count}} minutos',
+    mode: {
+      in_person: 'Presencial',
+      online: 'En línea',
+      hybrid: 'Presencial y en línea',
+    },
+    joinOnline: 'Puede participar en línea con este enlace: {{url}}',
+    agenda: 'Orden del día',
+    agendaEmpty: 'El orden del día todavía no tiene temas.',
+    agendaTotal: 'Total: {{count}} minutos',
+    kind: {
+      milestones_due_soon: 'Hitos que vencen pronto',
+      milestones_overdue: 'Hitos vencidos',
+      evidence_under_review: 'Evidencia pendiente de revisión',
+      open_escalations: 'Escalamientos abiertos al Mecanismo Independiente de Monitoreo',
+      replannings: 'Reprogramaciones desde la última reunión',
+      open_action_items: 'Tareas pendientes de reuniones anteriores',
+      other: 'Otros temas',
+    },
+    itemHeading: '{{kind}}: {{commitment}} ({{count}} min)',
+    itemHeadingPlan: '{{kind}} ({{count}} min)',
+    link: {
+      milestoneDue: '{{title}} (vence el {{date}})',
+      milestoneOverdue: '{{title}} (venció el {{date}})',
+      evidence: '{{title}}',
+      escalationRecommendation: '{{title}} (nivel {{level}}): el MIM recomienda: {{recommendation}}',
+      escalationNoRecommendation: '{{title}} (nivel {{level}}): el MIM aún no emitió recomendación',
+      replanning: '{{title}}: del {{from}} al {{to}} ({{reason}})',
+      actionItem: '{{title}} ({{owner}}, vence el {{date}})',
+      actionItemOverdue: '{{title}} ({{owner}}, venció el {{date}}, VENCIDA)',
+    },
+    addToCalendar: 'Agréguela a su calendario: la invitación adjunta (.ics) lo hace en la mayoría de los programas de correo, o use',
+    google: 'Google Calendar',
+    outlook: 'Outlook',
+    feed: 'Todas las reuniones de este plan, como calendario al que puede suscribirse:',
+    cancelledCalendar: 'La cancelación adjunta (.ics) la quita de su calendario.',
+    closing: 'Gracias por participar. Dirección de Gobierno Abierto',
+  },
+  closeReminder: {
+    subject: 'Reunión del {{date}} sin cerrar: {{planTitle}}',
+    body: 'La reunión de seguimiento de la Mesa de Diálogo del plan de acción "{{planTitle}}" del {{date}} todavía no tiene acta.',
+    ask: 'Por favor registre el acta, la asistencia, las decisiones y las tareas aquí:',
+    closing: 'OGP Local Monitor',
+  },
+  actionItemReminder: {
+    subject: 'Recordatorio: tarea con vencimiento el {{date}}: {{title}}',
+    greeting: 'Estimado/a {{name}}:',
+    body: 'En una reunión de seguimiento de la Mesa de Diálogo del plan de acción "{{planTitle}}" usted asumió esta tarea:',
+    item: 'Tarea',
+    due: 'Vence',
+    ask: 'Le pedimos informar a la Dirección de Gobierno Abierto su resultado antes del vencimiento; seguirá en el orden del día de cada reunión hasta que se cierre.',
+    closing: 'Gracias. Dirección de Gobierno Abierto',
+  },
+};
