@@ -1,4 +1,7 @@
 // Entry point of the workflow bundle (the worker's workflowsPath): workflow functions only.
+export { actionItemWorkflow } from './check-in/action-item.workflow';
+export { checkInWorkflow } from './check-in/check-in.workflow';
+export { dialogueBoardRunWorkflow } from './check-in/dialogue-board-run.workflow';
 export { commitmentWorkflow } from './commitment/commitment.workflow';
 export { housekeepingWorkflow } from './housekeeping/housekeeping.workflow';
 export { milestoneWorkflow } from './milestone/milestone.workflow';

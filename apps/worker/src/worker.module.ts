@@ -5,6 +5,7 @@ import { PersistenceModule } from '@app/persistence';
 import { StorageModule } from '@app/storage';
 import { TemporalClientModule } from '@app/temporal';
 import { ApplicationModule } from '@app/application';
+import { CheckInActivities } from './activities/check-in.activities';
 import { HousekeepingActivities } from './activities/housekeeping.activities';
 import { MilestoneActivities } from './activities/milestone.activities';
 import { TemporalWorkerService } from './temporal/temporal-worker.service';
@@ -12,6 +13,6 @@ import { TemporalWorkerService } from './temporal/temporal-worker.service';
 @Module({
   // The Temporal client (schedules, reconciling workflows) next to the worker's own NativeConnection.
   imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: false }), TemporalClientModule, ApplicationModule, MailModule, StorageModule],
-  providers: [MilestoneActivities, HousekeepingActivities, TemporalWorkerService],
+  providers: [MilestoneActivities, HousekeepingActivities, CheckInActivities, TemporalWorkerService],
 })
 export class WorkerModule {}
