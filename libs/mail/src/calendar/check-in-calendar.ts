@@ -1,10 +1,10 @@
-import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
+import { tzlib_get_ical_block } from 'timezones-ical-library';
 
 /**
  * A check-in as a calendar event (RFC 5545), written with ical-generator; the VTIMEZONE comes from
- * @touch4it/ical-timezones and the local times from luxon (the platform's Intl zone data), never a
+ * timezones-ical-library (current IANA data) and the local times from luxon (the platform's Intl zone data), never a
  * fixed offset.
  */
 export interface CheckInEvent {
@@ -42,23 +42,37 @@ export function eventDescription(event: Pick<CheckInEvent, 'description' | 'url'
   return event.description ? `${event.description}\n\n${event.url}` : event.url;
 }
 
+/**
+ * The VTIMEZONE of an IANA zone and the TZID it is written under (an alias such as `UTC` or
+ * `Asia/Calcutta` becomes its canonical name, `Etc/UTC`, `Asia/Kolkata`). RangeError for a zone
+ * neither the library nor the platform knows.
+ */
+export function vtimezoneOf(timeZone: string): { tzid: string; vtimezone: string } {
+  const found = tzlib_get_ical_block(timeZone);
+  if (!Array.isArray(found) || !found[0] || !found[1]) throw new RangeError(`Unknown time zone: ${timeZone}`);
+  const tzid = found[1].replace(/^TZID=/, '');
+  if (!DateTime.now().setZone(tzid).isValid) throw new RangeError(`The platform does not know the time zone ${tzid}`);
+  return { tzid, vtimezone: found[0] };
+}
+
 function newCalendar(method: ICalCalendarMethod, name?: string): ICalCalendar {
   // No calendar-wide zone name: DTSTAMP stays in UTC; each event's TZID gets its VTIMEZONE from the generator.
-  const calendar = new ICalCalendar({ prodId: PRODUCT_ID, method, timezone: { name: null, generator: getVtimezoneComponent } });
+  const calendar = new ICalCalendar({ prodId: PRODUCT_ID, method, timezone: { name: null, generator: (tzid: string) => vtimezoneOf(tzid).vtimezone } });
   if (name) calendar.name(name);
   return calendar;
 }
 
 function addEvent(calendar: ICalCalendar, event: CheckInEvent, options: { organizer: boolean; status: ICalEventStatus }) {
-  const start = DateTime.fromJSDate(event.startsAt, { zone: event.timeZone });
-  if (!start.isValid) throw new RangeError(`Cannot write the check-in in time zone ${event.timeZone}: ${start.invalidExplanation ?? start.invalidReason}`);
+  const { tzid } = vtimezoneOf(event.timeZone);
+  const start = DateTime.fromJSDate(event.startsAt, { zone: tzid });
+  if (!start.isValid) throw new RangeError(`Cannot write the check-in at ${String(event.startsAt)} in ${tzid}: ${start.invalidExplanation ?? start.invalidReason}`);
   return calendar.createEvent({
     id: checkInEventUid(event.checkInId),
     sequence: event.sequence,
     stamp: event.stamp ?? new Date(),
     start,
     end: start.plus({ minutes: event.durationMinutes }),
-    timezone: event.timeZone,
+    timezone: tzid,
     summary: event.summary,
     description: eventDescription(event),
     location: event.location ?? null,
