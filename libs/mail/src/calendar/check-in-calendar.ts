@@ -1,4 +1,5 @@
 import { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendar, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { isKnownTimeZone } from '@app/domain';
 import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 
@@ -48,6 +49,8 @@ export function eventDescription(event: Pick<CheckInEvent, 'description' | 'url'
  * neither the library nor the platform knows.
  */
 export function vtimezoneOf(timeZone: string): { tzid: string; vtimezone: string } {
+  // Asked of the platform first: the library logs an error for a name it does not know.
+  if (!isKnownTimeZone(timeZone)) throw new RangeError(`Unknown time zone: ${timeZone}`);
   const found = tzlib_get_ical_block(timeZone);
   if (!Array.isArray(found) || !found[0] || !found[1]) throw new RangeError(`Unknown time zone: ${timeZone}`);
   const tzid = found[1].replace(/^TZID=/, '');
