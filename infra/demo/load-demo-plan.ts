@@ -1,4 +1,4 @@
-import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_JURISDICTION_SLUG, DEMO_POLICY } from './rosario-plan';
+import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_CHECK_IN_SCHEDULE, DEMO_JURISDICTION_SLUG, DEMO_POLICY } from './rosario-plan';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -12,7 +12,8 @@ export interface DemoTokens {
 /**
  * Loads the Rosario demo through the public API, once: when the jurisdiction exists already, the
  * demo was loaded by an earlier run and nothing is done. Creates a coordinator, an IMB and one
- * token per agency (shown once by the API, so the caller keeps them).
+ * token per agency (shown once by the API, so the caller keeps them). The plan gets Dialogue Board
+ * check-ins every quarter of an hour (DEMO_CHECK_IN_SCHEDULE): the first invitations arrive within minutes.
  */
 export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new Date()): Promise<{ loaded: boolean; milestones: number; tokens: DemoTokens | null }> {
   let token = adminToken;
@@ -94,5 +95,8 @@ export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new
       milestones += 1;
     }
   }
+  // Last, so the first agenda has the milestones: the plan is active, so the API creates the schedule
+  // dialogue-board-<plan> and triggers it once, which prepares the first meeting and its invitations.
+  await call('PUT', `/plans/${plan.id}/check-in-schedule`, DEMO_CHECK_IN_SCHEDULE);
   return { loaded: true, milestones, tokens };
 }

@@ -16,6 +16,27 @@ export const DEMO_POLICY = {
   resubmissionSeconds: 300,
 };
 
+/**
+ * The Dialogue Board's check-in settings in the demo (PUT /plans/:id/check-in-schedule): a meeting
+ * every quarter of an hour (local time in the jurisdiction's zone), invitations 14 minutes ahead. The
+ * schedule is triggered once when created, which prepares the first meeting (at most 15 minutes
+ * away), so the mail viewer shows its invitations within a minute or so of `npm start`; a real plan
+ * meets monthly (e.g. the first Tuesday at 18:00: dayOfMonth 1-7, dayOfWeek TUESDAY, hour 18).
+ */
+export const DEMO_CHECK_IN_SCHEDULE = {
+  calendar: { minute: [{ start: 0, end: 59, step: 15 }], hour: '*' as const },
+  mode: 'hybrid',
+  address: 'Palacio de los Leones, Sala de Reuniones, Buenos Aires 711, Rosario',
+  onlineUrl: 'https://meet.demo.rosario.example/mesa-de-dialogo',
+  policy: {
+    durationMinutes: 10,
+    invitationLeadSeconds: 14 * 60,
+    closeReminderAfterSeconds: 5 * 60,
+    actionItemReminderLeadSeconds: 2 * 60,
+    upcomingWindowSeconds: 30 * 24 * 3600,
+  },
+};
+
 export const AGENCIES = {
   modernization: { name: 'Secretariat of Modernization and Proximity', contactEmail: 'modernizacion@demo.rosario.example', contactName: 'Open Government referent', language: 'es' },
   gender: { name: 'Secretariat of Gender and Human Rights', contactEmail: 'genero@demo.rosario.example', contactName: 'Gender data referent', language: 'es' },
