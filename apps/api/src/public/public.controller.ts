@@ -1,9 +1,10 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
-import { PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
+import { PublicCheckInsService } from './public-check-ins.service';
+import { PublicCheckInDto, PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
 import { PublicService } from './public.service';
 
 @ApiTags('public')
@@ -11,7 +12,10 @@ import { PublicService } from './public.service';
 @Public()
 @Controller('public')
 export class PublicController {
-  constructor(private readonly service: PublicService) {}
+  constructor(
+    private readonly service: PublicService,
+    private readonly checkIns: PublicCheckInsService,
+  ) {}
 
   @Get('jurisdictions')
   @ApiOkResponse({ type: [PublicJurisdictionDto] })
@@ -31,5 +35,21 @@ export class PublicController {
   @ApiOkResponse({ type: PublicPlanDto })
   plan(@UuidParam('planId') id: string): Promise<PublicPlanDto> {
     return this.service.plan(id);
+  }
+
+  @Get('plans/:planId/check-ins')
+  @ApiOperation({ summary: "A published plan's Dialogue Board check-ins: dates, place or link, agenda titles, status; approved minutes, decisions and open action item titles. No personal data" })
+  @ApiOkResponse({ type: [PublicCheckInDto] })
+  planCheckIns(@UuidParam('planId') id: string): Promise<PublicCheckInDto[]> {
+    return this.checkIns.list(id);
+  }
+
+  @Get('plans/:planId/check-ins.ics')
+  @Header('Content-Type', 'text/calendar; charset=utf-8')
+  @ApiProduces('text/calendar')
+  @ApiOperation({ summary: "A published plan's check-ins as a subscribable iCalendar feed (RFC 5545, METHOD:PUBLISH): past and upcoming, cancelled ones as STATUS:CANCELLED; no personal data" })
+  @ApiOkResponse({ description: 'text/calendar', schema: { type: 'string' } })
+  planCheckInFeed(@UuidParam('planId') id: string): Promise<string> {
+    return this.checkIns.feed(id);
   }
 }

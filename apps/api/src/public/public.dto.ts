@@ -84,3 +84,32 @@ export class PublicPlanDto {
   @ApiProperty({ type: PlanProgressDto }) progress!: PlanProgressDto;
   @ApiProperty({ type: [PublicCommitmentDto] }) commitments!: PublicCommitmentDto[];
 }
+
+export class PublicAgendaItemDto {
+  @ApiProperty() title!: string;
+  @ApiProperty() durationMinutes!: number;
+}
+
+export class PublicActionItemDto {
+  @ApiProperty() title!: string;
+  @ApiProperty() dueAt!: string;
+}
+
+/** A Dialogue Board check-in as the public sees it: no owners, no e-mail addresses. */
+export class PublicCheckInDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() startsAt!: string;
+  @ApiProperty() endsAt!: string;
+  @ApiProperty({ example: '2027-04-06T18:00:00-03:00' }) startsAtLocal!: string;
+  @ApiProperty({ example: 'America/Argentina/Cordoba' }) timeZone!: string;
+  @ApiProperty() durationMinutes!: number;
+  @ApiProperty({ enum: ['in_person', 'online', 'hybrid'] }) mode!: string;
+  @ApiProperty({ nullable: true, type: String }) address!: string | null;
+  @ApiProperty({ nullable: true, type: String }) onlineUrl!: string | null;
+  @ApiProperty({ enum: ['scheduled', 'invited', 'closed', 'cancelled'] }) status!: string;
+  @ApiProperty({ type: [PublicAgendaItemDto], description: 'Titles only' }) agenda!: PublicAgendaItemDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Once approved' }) minutes!: string | null;
+  @ApiProperty({ nullable: true, type: String }) minutesApprovedAt!: string | null;
+  @ApiProperty({ type: [String], description: 'Once the minutes are approved' }) decisions!: string[];
+  @ApiProperty({ type: [PublicActionItemDto], description: 'Once the minutes are approved: the titles of the action items still open' }) openActionItems!: PublicActionItemDto[];
+}

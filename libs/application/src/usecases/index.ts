@@ -4,6 +4,7 @@ import { CreateMilestone } from './create-milestone';
 import { DeliverEvidence } from './deliver-evidence';
 import { DeliverPendingEvidence } from './deliver-pending-evidence';
 import { ReconcileWorkflows } from './reconcile-workflows';
+import { SyncPlanCheckIns } from './sync-plan-check-ins';
 import { SyncPlanWorkflows } from './sync-plan-workflows';
 
 export * from './activate-plan';
@@ -12,6 +13,7 @@ export * from './create-milestone';
 export * from './deliver-evidence';
 export * from './deliver-pending-evidence';
 export * from './reconcile-workflows';
+export * from './sync-plan-check-ins';
 export * from './sync-plan-workflows';
 
-export const USE_CASES = [ActivatePlan, ClosePlan, CreateMilestone, SyncPlanWorkflows, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence];
+export const USE_CASES = [ActivatePlan, ClosePlan, CreateMilestone, SyncPlanWorkflows, SyncPlanCheckIns, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence];

@@ -4,6 +4,7 @@ import type { ActionPlanEntity } from '@app/persistence';
 import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { PlanTransitionError, StaleVersionError } from '../../errors';
 import { commitPlanStatus } from '../../plan-status';
+import { SyncPlanCheckIns } from '../sync-plan-check-ins';
 import { SyncPlanWorkflows } from '../sync-plan-workflows';
 import { ActivatePlan } from './activate-plan.usecase';
 import { ActivatePlanCommand } from './activate-plan.command';
@@ -17,13 +18,15 @@ const plan = (status: PlanStatus) => ({ id: PLAN_ID, status, jurisdictionId: 'j'
 describe(ActivatePlan.name, () => {
   let sut: ActivatePlan;
   let sync: jest.Mocked<Pick<SyncPlanWorkflows, 'execute'>>;
+  let checkIns: jest.Mocked<Pick<SyncPlanCheckIns, 'execute'>>;
   const commit = jest.mocked(commitPlanStatus);
   const db = {} as DataSource;
 
   beforeEach(() => {
     jest.resetAllMocks();
     sync = { execute: jest.fn() };
-    sut = new ActivatePlan(db, sync as unknown as SyncPlanWorkflows);
+    checkIns = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'active', schedule: 'created', triggered: true, actionItemsFollowed: 0 }) };
+    sut = new ActivatePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns);
     commit.mockResolvedValue({ before: plan(PlanStatus.Draft), after: plan(PlanStatus.Active) });
   });
 
@@ -36,6 +39,18 @@ describe(ActivatePlan.name, () => {
       expect(commit).toHaveBeenCalledWith(db, { actor, planId: PLAN_ID, version: 3, changes: { title: 'Renamed' }, from: PlanStatus.Draft, to: PlanStatus.Active, action: 'action_plan.activated' });
       expect(sync.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, scope: 'all' }));
       expect(commit.mock.invocationCallOrder[0]).toBeLessThan(sync.execute.mock.invocationCallOrder[0]);
+      expect(checkIns.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID }));
+      expect(commit.mock.invocationCallOrder[0]).toBeLessThan(checkIns.execute.mock.invocationCallOrder[0]);
+    });
+
+    it('answers the active plan with a warning when the Dialogue Board schedule cannot be created yet', async () => {
+      sync.execute.mockResolvedValue({ planId: PLAN_ID, planStatus: 'active', handedOver: 2, cancelled: 0 });
+      checkIns.execute.mockRejectedValue(new WorkflowEngineUnavailableError('unreachable', true));
+      await expect(sut.execute(command())).resolves.toEqual({
+        plan: plan(PlanStatus.Active),
+        workflowsChanged: 2,
+        warnings: [{ field: 'checkInSchedule', message: expect.stringContaining('Housekeeping brings the schedule in line') }],
+      });
     });
 
     it('answers the committed plan with a warning when Temporal does not take the hand-over', async () => {
@@ -56,6 +71,7 @@ describe(ActivatePlan.name, () => {
       commit.mockRejectedValueOnce(new StaleVersionError('action plan'));
       await expect(sut.execute(command())).rejects.toBeInstanceOf(StaleVersionError);
       expect(sync.execute).not.toHaveBeenCalled();
+      expect(checkIns.execute).not.toHaveBeenCalled();
     });
 
     it('refuses an invalid command on construction', () => {

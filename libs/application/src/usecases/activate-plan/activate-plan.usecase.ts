@@ -5,6 +5,7 @@ import { PlanStatus } from '@app/domain';
 import type { ActionPlanEntity } from '@app/persistence';
 import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { commitPlanStatus } from '../../plan-status';
+import { SyncPlanCheckIns, syncCheckInsAfterCommit } from '../sync-plan-check-ins';
 import { SyncPlanWorkflows, SyncPlanWorkflowsCommand } from '../sync-plan-workflows';
 import { ActivatePlanCommand } from './activate-plan.command';
 
@@ -18,8 +19,10 @@ export interface PlanStatusChanged {
 
 /**
  * draft → active. The status is committed first, then the followed milestones are handed to their
- * commitment workflows (signal-with-start, idempotent). No workflow ever runs for a plan that did not
- * become active; a hand-over that fails after the commit is finished by housekeeping's reconcile.
+ * commitment workflows (signal-with-start, idempotent) and, when the plan has check-in settings, its
+ * Dialogue Board schedule is created and triggered once (SyncPlanCheckIns). No workflow ever runs for
+ * a plan that did not become active; a hand-over that fails after the commit is finished by
+ * housekeeping's reconcile.
  */
 @Injectable()
 export class ActivatePlan {
@@ -28,11 +31,14 @@ export class ActivatePlan {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly syncPlanWorkflows: SyncPlanWorkflows,
+    private readonly syncPlanCheckIns: SyncPlanCheckIns,
   ) {}
 
   async execute(command: ActivatePlanCommand): Promise<PlanStatusChanged> {
     const { after } = await commitPlanStatus(this.db, { ...command, from: PlanStatus.Draft, to: PlanStatus.Active, action: 'action_plan.activated' });
-    return handOver(this.syncPlanWorkflows, this.logger, after, 'handedOver', 'The plan is active, but its milestones could not be handed to their workflows yet');
+    const milestones = await handOver(this.syncPlanWorkflows, this.logger, after, 'handedOver', 'The plan is active, but its milestones could not be handed to their workflows yet');
+    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is active, but its Dialogue Board schedule could not be created yet');
+    return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings] };
   }
 }
 

@@ -4,6 +4,7 @@ import type { ActionPlanEntity } from '@app/persistence';
 import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { PlanTransitionError } from '../../errors';
 import { commitPlanStatus } from '../../plan-status';
+import { SyncPlanCheckIns } from '../sync-plan-check-ins';
 import { SyncPlanWorkflows } from '../sync-plan-workflows';
 import { ClosePlan } from './close-plan.usecase';
 import { ClosePlanCommand } from './close-plan.command';
@@ -17,13 +18,15 @@ const closed = { id: PLAN_ID, status: PlanStatus.Closed } as ActionPlanEntity;
 describe(ClosePlan.name, () => {
   let sut: ClosePlan;
   let sync: jest.Mocked<Pick<SyncPlanWorkflows, 'execute'>>;
+  let checkIns: jest.Mocked<Pick<SyncPlanCheckIns, 'execute'>>;
   const commit = jest.mocked(commitPlanStatus);
   const db = {} as DataSource;
 
   beforeEach(() => {
     jest.resetAllMocks();
     sync = { execute: jest.fn() };
-    sut = new ClosePlan(db, sync as unknown as SyncPlanWorkflows);
+    checkIns = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'closed', schedule: 'deleted', triggered: false, actionItemsFollowed: 0 }) };
+    sut = new ClosePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns);
     commit.mockResolvedValue({ before: { ...closed, status: PlanStatus.Active } as ActionPlanEntity, after: closed });
   });
 
@@ -35,6 +38,14 @@ describe(ClosePlan.name, () => {
       await expect(sut.execute(command())).resolves.toEqual({ plan: closed, workflowsChanged: 3, warnings: [] });
       expect(commit).toHaveBeenCalledWith(db, expect.objectContaining({ from: PlanStatus.Active, to: PlanStatus.Closed, action: 'action_plan.closed' }));
       expect(sync.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, scope: 'all' }));
+      expect(checkIns.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID }));
+      expect(commit.mock.invocationCallOrder[0]).toBeLessThan(checkIns.execute.mock.invocationCallOrder[0]);
+    });
+
+    it('stays closed with a warning when the Dialogue Board schedule cannot be deleted (housekeeping deletes it)', async () => {
+      sync.execute.mockResolvedValue({ planId: PLAN_ID, planStatus: 'closed', handedOver: 0, cancelled: 1 });
+      checkIns.execute.mockRejectedValue(new WorkflowEngineUnavailableError('unreachable', true));
+      await expect(sut.execute(command())).resolves.toEqual({ plan: closed, workflowsChanged: 1, warnings: [{ field: 'checkInSchedule', message: expect.stringContaining('could not be deleted yet') }] });
     });
 
     it('stays closed with a warning when the cancellations cannot be sent (housekeeping sends them)', async () => {
@@ -46,6 +57,7 @@ describe(ClosePlan.name, () => {
       commit.mockRejectedValue(new PlanTransitionError('A draft plan cannot become closed'));
       await expect(sut.execute(command())).rejects.toBeInstanceOf(PlanTransitionError);
       expect(sync.execute).not.toHaveBeenCalled();
+      expect(checkIns.execute).not.toHaveBeenCalled();
     });
   });
 });

@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import { PlanStatus } from '@app/domain';
 import { commitPlanStatus } from '../../plan-status';
 import { handOver, PlanStatusChanged } from '../activate-plan/activate-plan.usecase';
+import { SyncPlanCheckIns, syncCheckInsAfterCommit } from '../sync-plan-check-ins';
 import { SyncPlanWorkflows } from '../sync-plan-workflows';
 import { ClosePlanCommand } from './close-plan.command';
 
 /**
  * active → closed (read-only from then on). The status is committed first, then every milestone
- * workflow of the plan is told to end through its commitment's workflow; a hand-over that fails
+ * workflow of the plan is told to end through its commitment's workflow, and its Dialogue Board
+ * schedule is deleted (check-ins already prepared keep their workflows); a hand-over that fails
  * after the commit is finished by housekeeping, which reconciles recently closed plans too.
  */
 @Injectable()
@@ -19,10 +21,13 @@ export class ClosePlan {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly syncPlanWorkflows: SyncPlanWorkflows,
+    private readonly syncPlanCheckIns: SyncPlanCheckIns,
   ) {}
 
   async execute(command: ClosePlanCommand): Promise<PlanStatusChanged> {
     const { after } = await commitPlanStatus(this.db, { ...command, from: PlanStatus.Active, to: PlanStatus.Closed, action: 'action_plan.closed' });
-    return handOver(this.syncPlanWorkflows, this.logger, after, 'cancelled', 'The plan is closed, but its milestone workflows could not be told to end yet');
+    const milestones = await handOver(this.syncPlanWorkflows, this.logger, after, 'cancelled', 'The plan is closed, but its milestone workflows could not be told to end yet');
+    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is closed, but its Dialogue Board schedule could not be deleted yet');
+    return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings] };
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { PlanStatus } from '@app/domain';
 import { ActionPlanEntity } from '@app/persistence';
+import { SyncPlanCheckIns, SyncPlanCheckInsCommand } from '../sync-plan-check-ins';
 import { SyncPlanWorkflows, SyncPlanWorkflowsCommand } from '../sync-plan-workflows';
 import { ReconcileWorkflowsCommand } from './reconcile-workflows.command';
 
@@ -10,11 +11,18 @@ export interface WorkflowsReconciled {
   plans: number;
   handedOver: number;
   cancelled: number;
+  /** Dialogue Board schedules created, updated or deleted (an active plan with settings has one, any other plan none). */
+  schedulesChanged: number;
+  /** Schedules triggered because no meeting was prepared ahead (a new one, or an outage longer than the catch-up window). */
+  schedulesTriggered: number;
   /** Plans Temporal could not be asked about (tried again next run). */
   failed: number;
 }
 
-/** Housekeeping: reconciles every active plan and every recently closed plan with Temporal (see SyncPlanWorkflows). */
+/**
+ * Housekeeping: reconciles every active plan and every recently closed plan with Temporal: its
+ * milestone workflows (SyncPlanWorkflows) and its Dialogue Board schedule and action items (SyncPlanCheckIns).
+ */
 @Injectable()
 export class ReconcileWorkflows {
   private readonly logger = new Logger(ReconcileWorkflows.name);
@@ -22,6 +30,7 @@ export class ReconcileWorkflows {
   constructor(
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
     private readonly syncPlanWorkflows: SyncPlanWorkflows,
+    private readonly syncPlanCheckIns: SyncPlanCheckIns,
   ) {}
 
   async execute(command: ReconcileWorkflowsCommand, onProgress: (done: number) => void = () => undefined): Promise<WorkflowsReconciled> {
@@ -32,12 +41,15 @@ export class ReconcileWorkflows {
       .orWhere('(p.status = :closed AND p.closed_at > now() - make_interval(days => :days))', { closed: PlanStatus.Closed, days: command.closedWithinDays })
       .orderBy('p.id')
       .getRawMany<{ id: string }>();
-    const result: WorkflowsReconciled = { plans: plans.length, handedOver: 0, cancelled: 0, failed: 0 };
+    const result: WorkflowsReconciled = { plans: plans.length, handedOver: 0, cancelled: 0, schedulesChanged: 0, schedulesTriggered: 0, failed: 0 };
     for (const [i, { id }] of plans.entries()) {
       try {
         const synced = await this.syncPlanWorkflows.execute(SyncPlanWorkflowsCommand.create({ planId: id, scope: 'missing' }));
         result.handedOver += synced.handedOver;
         result.cancelled += synced.cancelled;
+        const checkIns = await this.syncPlanCheckIns.execute(SyncPlanCheckInsCommand.create({ planId: id }));
+        if (checkIns.schedule === 'created' || checkIns.schedule === 'updated') result.schedulesChanged++;
+        if (checkIns.triggered) result.schedulesTriggered++;
       } catch (error) {
         result.failed++;
         this.logger.warn({ msg: 'could not reconcile the workflows of a plan', planId: id, error: String(error) });

@@ -1,0 +1,2 @@
+export * from './sync-plan-check-ins.command';
+export * from './sync-plan-check-ins.usecase';
