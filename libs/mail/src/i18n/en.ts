@@ -1,8 +1,36 @@
 /**
- * Every English text of the check-in emails (the message catalog; es.ts has the same keys). Values
+ * Every English text of the emails (the message catalog; es.ts has the same keys). Values
  * are i18next strings: `{{name}}` is interpolated, unescaped (the templates escape HTML themselves).
  */
 export const en = {
+  evidenceRequest: {
+    subjectRequest: 'Evidence requested: {{milestone}}',
+    subjectReminder: 'Reminder {{number}}: evidence still due for {{milestone}}',
+    subjectReturned: 'Evidence returned: {{milestone}}',
+    greeting: 'Dear {{agency}} team,',
+    ask: "As part of following up the open government action plan, we ask you for evidence of this milestone's progress:",
+    reminder: 'We have not yet received evidence for this milestone. This is a reminder of our request:',
+    returned: 'The follow-up committee reviewed the evidence you sent and returned it with these comments:',
+    resubmit: 'Please send new evidence for this milestone:',
+    commitment: 'Commitment',
+    milestone: 'Milestone',
+    output: 'Expected output',
+    due: 'Due',
+    how: 'You can submit the evidence (narrative, links and level of completion) through this personal link:',
+    expires: 'The link expires on',
+    closing: 'Thank you for your work. Open Government Office',
+  },
+  escalation: {
+    subject: 'Level {{level}} escalation to the Independent Monitoring Body: {{milestone}}',
+    overdue: 'The milestone is overdue with no accepted evidence, and its grace period has passed.',
+    returnedAgain: 'The evidence of this milestone was returned a second time by the follow-up committee.',
+    ask: 'Please acknowledge it, write a recommendation and resolve the escalation in the monitoring system.',
+    commitment: 'Commitment',
+    milestone: 'Milestone',
+    agency: 'Responsible agency',
+    due: 'Due',
+    level: 'Level',
+  },
   checkIn: {
     subject: {
       invitation: 'Dialogue Board check-in, {{date}}: {{planTitle}}',

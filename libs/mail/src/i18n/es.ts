@@ -1,7 +1,35 @@
 import type { MessageCatalog } from './en';
 
-/** Every Spanish text of the check-in emails (the message catalog; the same keys as en.ts). */
+/** Every Spanish text of the emails (the message catalog; the same keys as en.ts). */
 export const es: MessageCatalog = {
+  evidenceRequest: {
+    subjectRequest: 'Solicitud de evidencia: {{milestone}}',
+    subjectReminder: 'Recordatorio {{number}}: evidencia pendiente para {{milestone}}',
+    subjectReturned: 'Evidencia devuelta: {{milestone}}',
+    greeting: 'Estimado equipo de {{agency}}:',
+    ask: 'Como parte del seguimiento del plan de acción de Gobierno Abierto, les pedimos la evidencia de avance del siguiente hito:',
+    reminder: 'Todavía no recibimos la evidencia de este hito. Les recordamos la solicitud:',
+    returned: 'El comité de seguimiento revisó la evidencia enviada y la devolvió con estos comentarios:',
+    resubmit: 'Les pedimos enviar nueva evidencia para este hito:',
+    commitment: 'Compromiso',
+    milestone: 'Hito',
+    output: 'Producto esperado',
+    due: 'Fecha límite',
+    how: 'Pueden cargar la evidencia (descripción, enlaces y nivel de avance) en este enlace personal:',
+    expires: 'El enlace vence el',
+    closing: 'Gracias por su trabajo. Dirección de Gobierno Abierto',
+  },
+  escalation: {
+    subject: 'Escalamiento nivel {{level}} al Mecanismo Independiente de Monitoreo: {{milestone}}',
+    overdue: 'El hito está vencido sin evidencia aceptada y pasó el período de gracia.',
+    returnedAgain: 'La evidencia del hito fue devuelta por segunda vez por el comité de seguimiento.',
+    ask: 'Les pedimos tomar conocimiento, emitir una recomendación y resolver el escalamiento en el sistema de monitoreo.',
+    commitment: 'Compromiso',
+    milestone: 'Hito',
+    agency: 'Institución responsable',
+    due: 'Fecha límite',
+    level: 'Nivel',
+  },
   checkIn: {
     subject: {
       invitation: 'Mesa de Diálogo, reunión de seguimiento del {{date}}: {{planTitle}}',

@@ -1,4 +1,4 @@
-import { renderEvidenceRequestEmail } from './index';
+import { renderEscalationEmail, renderEvidenceRequestEmail } from './index';
 
 const data = {
   agencyName: 'Secretariat of Gender and Human Rights',
@@ -35,5 +35,42 @@ describe('renderEvidenceRequestEmail', () => {
     const email = renderEvidenceRequestEmail('en', { ...data, milestoneTitle: '<script>alert(1)</script>' });
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;');
+  });
+});
+
+describe('renderEvidenceRequestEmail after the committee returned the evidence', () => {
+  it('quotes the comments and asks for new evidence', () => {
+    const email = renderEvidenceRequestEmail('es', { ...data, returnedComments: 'Falta el enlace al portal' });
+    expect(email.subject).toBe('Evidencia devuelta: Gender-disaggregated data inventory completed');
+    expect(email.text).toContain('El comité de seguimiento revisó la evidencia enviada y la devolvió con estos comentarios:\n\nFalta el enlace al portal');
+    expect(email.text).toContain('Les pedimos enviar nueva evidencia para este hito:');
+    expect(email.html).toContain('<blockquote>Falta el enlace al portal</blockquote>');
+  });
+});
+
+describe('renderEscalationEmail', () => {
+  const escalation = {
+    milestoneTitle: 'Inventory published',
+    commitmentTitle: 'Gender-perspective analysis',
+    agencyName: 'Secretariat of Gender and Human Rights',
+    dueAt: new Date('2027-03-31T23:59:00Z'),
+    level: 2,
+    reason: 'overdue' as const,
+    timeZone: 'America/Argentina/Cordoba',
+  };
+
+  it('tells the IMB in Spanish why, at which level, and what to do', () => {
+    const email = renderEscalationEmail('es', escalation);
+    expect(email.subject).toBe('Escalamiento nivel 2 al Mecanismo Independiente de Monitoreo: Inventory published');
+    expect(email.text).toContain('El hito está vencido sin evidencia aceptada y pasó el período de gracia.');
+    expect(email.text).toContain('Institución responsable: Secretariat of Gender and Human Rights');
+    expect(email.text).toContain('Nivel: 2');
+  });
+
+  it('says in English that evidence was returned again', () => {
+    const email = renderEscalationEmail('en', { ...escalation, level: 1, reason: 'returned_again' });
+    expect(email.subject).toBe('Level 1 escalation to the Independent Monitoring Body: Inventory published');
+    expect(email.text).toContain('returned a second time');
+    expect(email.text).toContain('Due: 31 March 2027');
   });
 });
