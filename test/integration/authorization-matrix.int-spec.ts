@@ -19,6 +19,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { ActionItemStatus, CheckInStatus, MeetingMode } from '../../libs/domain/src';
+import { ActionItemEntity, CheckInEntity } from '../../libs/persistence/src';
 import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -59,6 +62,9 @@ describe('authorization matrix', () => {
   let b: PlanFixture;
   let jurisdictionSlugA: string;
   let otherAgencyId: string;
+  /** A draft plan with check-in settings (its schedule runs once active), and a check-in of A's plan with an action item, to read. */
+  let schedulePlanId: string;
+  let readCheckInId: string;
   /** A milestone of A's active plan, the own agency's work; its workflow is running (waiting for its start). */
   let milestoneId: string;
   const headers = {} as Record<Caller, Record<string, string>>;
@@ -149,6 +155,44 @@ describe('authorization matrix', () => {
   const freshCommitment = async () => (await adminPost(`/plans/${await freshPlan()}/commitments`, commitmentBody())).id as string;
   const freshMilestone = async () => (await adminPost(`/commitments/${a.commitmentId}/milestones`, milestoneBody())).id as string;
   const freshToken = async () => (await token('imb', `Matrix token ${suffix()}`)).id;
+  /** Check-in settings (first Tuesday of each month, 18:00) for a plan, written by the admin. */
+  const scheduleBody = { calendar: { dayOfMonth: [{ start: 1, end: 7 }], dayOfWeek: ['TUESDAY'], hour: [{ start: 18 }], minute: [{ start: 0 }] }, mode: 'in_person', address: 'Palacio Municipal' };
+  const planWithSchedule = async (status: 'draft' | 'active' = 'draft') => {
+    const planId = (await adminPost('/plans', planBody(status))).id as string;
+    const response = await http().put(`/plans/${planId}/check-in-schedule`).set(admin()).send(scheduleBody);
+    if (response.status !== 201) throw new Error(`Setup PUT check-in schedule answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return planId;
+  };
+  /** A check-in of A's plan as a schedule run would have prepared it (no workflow: signals to it are no-ops). */
+  const freshCheckIn = async (values: Partial<CheckInEntity> = {}) => {
+    const startsAt = values.startsAt ?? days(20);
+    return (
+      await system.api.get(DataSource).getRepository(CheckInEntity).save({
+        planId: a.planId,
+        scheduledFor: new Date(startsAt.getTime() + Math.floor(Math.random() * 1e9)),
+        startsAt,
+        durationMinutes: 90,
+        mode: MeetingMode.InPerson,
+        address: 'Palacio Municipal',
+        onlineUrl: null,
+        status: CheckInStatus.Scheduled,
+        agenda: [{ kind: 'other', title: 'Welcome', durationMinutes: 10, commitmentId: null, links: [] }],
+        ...values,
+      })
+    ).id;
+  };
+  const freshActionItem = async () => {
+    const checkInId = await freshCheckIn({ startsAt: days(-2), status: CheckInStatus.Closed, closedAt: days(-1), minutes: 'Met.' });
+    return (
+      await system.api.get(DataSource).getRepository(ActionItemEntity).save({ checkInId, planId: a.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open })
+    ).id;
+  };
+  /** The feed names each event `check-in-<id>@ogp-monitor` (its UID); anything else with an @ would be an address. */
+  const noPersonalDataInFeed = (_caller: Caller, response: Response) => {
+    expect(response.headers['content-type']).toMatch(/^text\/calendar/);
+    expect(around('@', response.text.replace(/check-in-[0-9a-f-]+@ogp-monitor/g, ''))).toEqual([]);
+    expect(response.text).not.toMatch(/ORGANIZER|ATTENDEE/);
+  };
   const freshCommitteeMember = async () => (await adminPost(`/commitments/${a.commitmentId}/committee/members`, { kind: 'government_referent', name: 'Matrix referent' })).id as string;
 
   /** Public answers carry no personal data: no e-mail address anywhere, no contacts. */
@@ -500,6 +544,63 @@ describe('authorization matrix', () => {
       call: async (caller) => ({ url: `/outbox/${failedMessages[caller]}/resend` }),
       check: (caller, response) => expect(response.body).toMatchObject({ id: failedMessages[caller], status: 'sent', to: unreachableEmail }),
     },
+
+    // Dialogue Board check-ins: coordinators run them, the IMB reads them, agencies see none of it
+    {
+      method: 'PUT',
+      path: '/plans/{planId}/check-in-schedule',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${await freshPlan()}/check-in-schedule`, body: scheduleBody }),
+    },
+    { method: 'GET', path: '/plans/{planId}/check-in-schedule', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${schedulePlanId}/check-in-schedule` }) },
+    { method: 'DELETE', path: '/plans/{planId}/check-in-schedule', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/plans/${await planWithSchedule()}/check-in-schedule` }) },
+    ...(['pause', 'resume'] as const).map(
+      (action): Row => ({
+        method: 'POST',
+        path: `/plans/{planId}/check-in-schedule/${action}`,
+        statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+        call: async () => ({ url: `/plans/${await planWithSchedule()}/check-in-schedule/${action}`, body: { note: 'Matrix' } }),
+        check: (_caller, response) => expect(response.body.paused).toBe(action === 'pause'),
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/plans/{planId}/check-in-schedule/trigger',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      // An active plan: its schedule runs in Temporal.
+      call: async () => ({ url: `/plans/${await planWithSchedule('active')}/check-in-schedule/trigger` }),
+      check: (_caller, response) => expect(response.body.state).toBe('running'),
+    },
+    { method: 'GET', path: '/plans/{planId}/check-ins', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/check-ins` }) },
+    { method: 'GET', path: '/check-ins/{checkInId}', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/check-ins/${readCheckInId}` }) },
+    {
+      method: 'PUT',
+      path: '/check-ins/{checkInId}/agenda',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/check-ins/${await freshCheckIn()}/agenda`, ifMatch: '"1"', body: { items: [{ kind: 'other', title: 'Budget', durationMinutes: 15, links: [] }] } }),
+    },
+    { method: 'PATCH', path: '/check-ins/{checkInId}', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/check-ins/${await freshCheckIn()}`, ifMatch: '"1"', body: { durationMinutes: 60 } }) },
+    { method: 'POST', path: '/check-ins/{checkInId}/cancel', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/check-ins/${await freshCheckIn()}/cancel`, ifMatch: '"1"', body: { reason: 'Strike' } }) },
+    {
+      method: 'POST',
+      path: '/check-ins/{checkInId}/close',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({
+        url: `/check-ins/${await freshCheckIn({ startsAt: days(-1), status: CheckInStatus.Invited })}/close`,
+        ifMatch: '"1"',
+        body: { minutes: 'Met.', attendanceCount: 9, organisationsPresent: ['Colectivo'], decisions: [], actionItems: [] },
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/check-ins/{checkInId}/approve-minutes',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/check-ins/${await freshCheckIn({ startsAt: days(-2), status: CheckInStatus.Closed, closedAt: days(-1), minutes: 'Met.' })}/approve-minutes` }),
+    },
+    { method: 'GET', path: '/plans/{planId}/action-items', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/action-items?status=open` }) },
+    { method: 'POST', path: '/action-items/{actionItemId}/close', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/action-items/${await freshActionItem()}/close`, body: { note: 'Done' } }) },
+    { method: 'GET', path: '/public/plans/{planId}/check-ins', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins` }), check: noPersonalData },
+    { method: 'GET', path: '/public/plans/{planId}/check-ins.ics', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins.ics` }), check: noPersonalDataInFeed },
   ];
 
   /**
@@ -593,6 +694,9 @@ describe('authorization matrix', () => {
     b = await createPlanFixture(system);
     jurisdictionSlugA = (await http().get(`/jurisdictions/${a.jurisdictionId}`).set(admin()).expect(200)).body.slug;
     otherAgencyId = await freshAgency();
+    schedulePlanId = await planWithSchedule();
+    readCheckInId = await freshCheckIn({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.', minutesApprovedAt: days(-1) });
+    await system.api.get(DataSource).getRepository(ActionItemEntity).save({ checkInId: readCheckInId, planId: a.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open });
 
     const own = await token('agency', 'Secretariat of Modernization: agency token', a.agencyId);
     const other = await token('agency', 'Another secretariat: agency token', otherAgencyId);

@@ -21,8 +21,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { DEFAULT_MONITORING_POLICY } from '../../libs/domain/src';
+import { ActionItemStatus, CheckInStatus, DEFAULT_MONITORING_POLICY, MeetingMode } from '../../libs/domain/src';
 import {
+  ActionItemEntity,
+  CheckInEntity,
   EscalationEntity,
   EscalationStatus,
   EvidenceEntity,
@@ -142,6 +144,9 @@ describe('malformed input on writing routes', () => {
   /** A message the SMTP server refused, for a coordinator to send again. */
   let failedMessageId: string;
   const failedAddress = `failed-${hex()}@test.example`;
+  /** Check-ins of the fixture's plan as schedule runs would have prepared them, one per writing route, and an open action item. */
+  const checkIns = { agenda: '', update: '', cancel: '', close: '', approve: '' };
+  let actionItemId: string;
   const marker = `mal-${hex()}`;
 
   const http = () => system.http();
@@ -233,6 +238,25 @@ describe('malformed input on writing routes', () => {
     ...cells,
   });
   const csv = (rows: Record<CsvColumn, string>[], extraHeader = '') => [CSV_HEADER + extraHeader, ...rows.map((r) => Object.values(r).join(','))].join('\n');
+  /** The optional `{ note }` body of pause, resume and closing an action item (an empty body is valid there, so these are raw). */
+  const noteCases = (): Omit<Case, 'route'>[] => [
+    { name: 'a note that is not a string', raw: JSON.stringify({ note: 1 }), fields: ['note'], status: 400 },
+    { name: '100 000 characters in note', raw: JSON.stringify({ note: HUGE }), fields: ['note'], status: 400 },
+    { name: 'a NUL character in note', raw: JSON.stringify({ note: 'before\u0000after' }), fields: ['note'] },
+    { name: 'an unknown extra field', raw: JSON.stringify({ note: 'Recess', unexpected: 'surprise' }), fields: ['unexpected'], status: 400 },
+    { name: 'a JSON array instead of an object', raw: JSON.stringify([{ note: 'Recess' }]), status: 400 },
+  ];
+  const checkInOf = async (id: string) => ({ checkIn: await read(`/check-ins/${id}`), actionItems: await read(`/plans/${f.planId}/action-items`) });
+  const scheduleOf = () => read(`/plans/${f.planId}/check-in-schedule`);
+  const validSchedule = () => ({
+    calendar: { dayOfMonth: [{ start: 1, end: 7 }], dayOfWeek: ['TUESDAY'], hour: [{ start: 18 }], minute: [{ start: 0 }] },
+    mode: 'hybrid',
+    address: 'Palacio Municipal',
+    onlineUrl: 'https://meet.example/board',
+    policy: { durationMinutes: 90 },
+  });
+  const validActionItem = () => ({ title: 'Publish the calendar', ownerName: 'Ana Gómez', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10).toISOString(), commitmentId: f.commitmentId, milestoneId });
+
   const routes: WriteRoute[] = [
     {
       method: 'POST',
@@ -745,6 +769,163 @@ describe('malformed input on writing routes', () => {
       }),
     },
     {
+      method: 'PUT',
+      path: '/plans/{planId}/check-in-schedule',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      etagFrom: () => `/plans/${f.planId}/check-in-schedule`,
+      valid: validSchedule,
+      required: ['calendar', 'mode'],
+      // A mode that is not known needs both places: the empty body lacks them too.
+      requiredWhenEmpty: ['calendar', 'mode', 'address', 'onlineUrl'],
+      strings: ['mode', 'address', 'onlineUrl', { path: 'calendar.dayOfWeek.0', field: 'calendar.dayOfWeek' }],
+      wrongTypes: [
+        { body: { calendar: 1, mode: 2, address: 3, onlineUrl: 4, policy: 'short' }, fields: ['calendar', 'mode', 'address', 'onlineUrl', 'policy'] },
+        {
+          body: { calendar: { hour: 'x', minute: [{ start: 'a' }], dayOfWeek: 'MONDAY', month: [{ start: 13 }] }, mode: 'in_person', address: 'Palacio', policy: { durationMinutes: 'long', invitationLeadSeconds: -1 } },
+          fields: ['calendar.hour', 'calendar.minute', 'calendar.dayOfWeek', 'calendar.month', 'policy.durationMinutes', 'policy.invitationLeadSeconds'],
+        },
+      ],
+      customCases: [
+        { name: 'in person without an address', body: (valid) => ({ ...valid, mode: 'in_person', address: null }), fields: ['address'], status: 400 },
+        { name: 'online with a link that is not a URL', body: (valid) => ({ ...valid, mode: 'online', onlineUrl: 'meet the board' }), fields: ['onlineUrl'], status: 400 },
+        { name: 'an unknown field in the calendar', body: (valid) => ({ ...valid, calendar: { ...(valid.calendar as Body), year: [{ start: 2027 }] } }), fields: ['calendar.year'], status: 400 },
+      ],
+      snapshot: scheduleOf,
+    },
+    ...(['pause', 'resume'] as const).map(
+      (action): WriteRoute => ({
+        method: 'POST',
+        path: `/plans/{planId}/check-in-schedule/${action}`,
+        control: 200,
+        params: () => ({ planId: f.planId }),
+        uuidParams: ['planId'],
+        customCases: noteCases(),
+        snapshot: scheduleOf,
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/plans/{planId}/check-in-schedule/trigger',
+      control: 409, // the fixture's plan is a draft: its schedule runs once it is active
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      snapshot: scheduleOf,
+    },
+    {
+      method: 'PUT',
+      path: '/check-ins/{checkInId}/agenda',
+      control: 200,
+      params: () => ({ checkInId: checkIns.agenda }),
+      uuidParams: ['checkInId'],
+      etagFrom: () => `/check-ins/${checkIns.agenda}`,
+      valid: () => ({ items: [{ kind: 'other', title: 'Budget', durationMinutes: 15, commitmentId: f.commitmentId, links: [{ type: 'commitment', id: f.commitmentId, label: 'Open data' }] }] }),
+      required: ['items'],
+      strings: ['items.0.kind', 'items.0.title', 'items.0.commitmentId', 'items.0.links.0.type', 'items.0.links.0.id', 'items.0.links.0.label'],
+      wrongTypes: [
+        { body: { items: 'budget' }, fields: ['items'] },
+        { body: { items: [{ kind: 1, title: 2, durationMinutes: '15', commitmentId: 3, links: {} }] }, fields: ['items.0.kind', 'items.0.title', 'items.0.durationMinutes', 'items.0.commitmentId', 'items.0.links'] },
+      ],
+      customCases: [
+        { name: 'an item of 241 minutes', body: (valid) => withPath(valid, 'items.0.durationMinutes', 241), fields: ['items.0.durationMinutes'], status: 400 },
+        { name: 'an item of 0 minutes', body: (valid) => withPath(valid, 'items.0.durationMinutes', 0), fields: ['items.0.durationMinutes'], status: 400 },
+        { name: 'a commitment of another plan', body: (valid) => withPath(valid, 'items.0.commitmentId', randomUUID()), fields: ['items.0.commitmentId'], status: 422 },
+      ],
+      snapshot: () => checkInOf(checkIns.agenda),
+    },
+    {
+      method: 'PATCH',
+      path: '/check-ins/{checkInId}',
+      control: 200,
+      params: () => ({ checkInId: checkIns.update }),
+      uuidParams: ['checkInId'],
+      etagFrom: () => `/check-ins/${checkIns.update}`,
+      nonNullable: ['startsAt', 'durationMinutes', 'mode'],
+      valid: () => ({ startsAt: days(15).toISOString(), durationMinutes: 60, mode: 'hybrid', address: 'Plaza', onlineUrl: 'https://meet.example/x' }),
+      strings: ['startsAt', 'mode', 'address', 'onlineUrl'],
+      wrongTypes: [{ body: { startsAt: 1, durationMinutes: '60', mode: 2, address: 3, onlineUrl: 4 }, fields: ['startsAt', 'durationMinutes', 'mode', 'address', 'onlineUrl'] }],
+      customCases: [
+        { name: 'online without a link (the check-in has none)', body: () => ({ mode: 'online', onlineUrl: null }), fields: ['onlineUrl'], status: 422 },
+        { name: 'a start in the past', body: () => ({ startsAt: days(-1).toISOString() }), fields: ['startsAt'], status: 422 },
+      ],
+      snapshot: () => checkInOf(checkIns.update),
+    },
+    {
+      method: 'POST',
+      path: '/check-ins/{checkInId}/cancel',
+      control: 200,
+      params: () => ({ checkInId: checkIns.cancel }),
+      uuidParams: ['checkInId'],
+      etagFrom: () => `/check-ins/${checkIns.cancel}`,
+      valid: () => ({ reason: 'Municipal strike' }),
+      required: ['reason'],
+      strings: ['reason'],
+      wrongTypes: [{ body: { reason: ['strike'] }, fields: ['reason'] }],
+      snapshot: () => checkInOf(checkIns.cancel),
+    },
+    {
+      method: 'POST',
+      path: '/check-ins/{checkInId}/close',
+      control: 200,
+      params: () => ({ checkInId: checkIns.close }),
+      uuidParams: ['checkInId'],
+      etagFrom: () => `/check-ins/${checkIns.close}`,
+      valid: () => ({ minutes: 'The board met.', attendanceCount: 9, organisationsPresent: ['Colectivo'], decisions: ['Publish every contract'], actionItems: [validActionItem()] }),
+      required: ['minutes', 'attendanceCount', 'organisationsPresent', 'decisions', 'actionItems'],
+      strings: [
+        'minutes',
+        { path: 'organisationsPresent.0', field: 'organisationsPresent' },
+        { path: 'decisions.0', field: 'decisions' },
+        'actionItems.0.title',
+        'actionItems.0.ownerName',
+        'actionItems.0.ownerEmail',
+        'actionItems.0.ownerLanguage',
+        'actionItems.0.dueAt',
+        'actionItems.0.commitmentId',
+        'actionItems.0.milestoneId',
+      ],
+      wrongTypes: [
+        { body: { minutes: 1, attendanceCount: '9', organisationsPresent: 'Colectivo', decisions: {}, actionItems: 'none' }, fields: ['minutes', 'attendanceCount', 'organisationsPresent', 'decisions', 'actionItems'] },
+        {
+          body: { minutes: 'Met.', attendanceCount: 9, organisationsPresent: [], decisions: [], actionItems: [{ title: 1, ownerName: 2, ownerEmail: 3, ownerLanguage: 4, dueAt: 5, commitmentId: 6, milestoneId: 7 }] },
+          fields: ['actionItems.0.title', 'actionItems.0.ownerName', 'actionItems.0.ownerEmail', 'actionItems.0.ownerLanguage', 'actionItems.0.dueAt', 'actionItems.0.commitmentId', 'actionItems.0.milestoneId'],
+        },
+      ],
+      customCases: [
+        { name: 'an action item due before the meeting', body: (valid) => withPath(valid, 'actionItems.0.dueAt', days(-30).toISOString()), fields: ['actionItems.0.dueAt'], status: 422 },
+        { name: 'an action item on a milestone of another plan', body: (valid) => withPath(valid, 'actionItems.0.milestoneId', randomUUID()), fields: ['actionItems.0.milestoneId'], status: 422 },
+        { name: 'a negative attendance', body: (valid) => ({ ...valid, attendanceCount: -1 }), fields: ['attendanceCount'], status: 400 },
+      ],
+      snapshot: () => checkInOf(checkIns.close),
+    },
+    {
+      method: 'POST',
+      path: '/check-ins/{checkInId}/approve-minutes',
+      control: 200,
+      params: () => ({ checkInId: checkIns.approve }),
+      uuidParams: ['checkInId'],
+      snapshot: () => checkInOf(checkIns.approve),
+    },
+    {
+      method: 'POST',
+      path: '/action-items/{actionItemId}/close',
+      control: 200,
+      params: () => ({ actionItemId }),
+      uuidParams: ['actionItemId'],
+      customCases: noteCases(),
+      snapshot: () => read(`/plans/${f.planId}/action-items`),
+    },
+    // Last: its control deletes the settings the routes above read.
+    {
+      method: 'DELETE',
+      path: '/plans/{planId}/check-in-schedule',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      snapshot: scheduleOf,
+    },
+    {
       method: 'POST',
       path: '/outbox/{messageId}/resend',
       control: 200,
@@ -842,6 +1023,32 @@ describe('malformed input on writing routes', () => {
       await db.getRepository(EvidenceEntity).save({ milestoneId: reviewedMilestoneId, evidenceRequestId: reviewedRequest.id, narrative: 'An inventory', links: [], claimedCompletion: 'complete', isPublic: false, submittedBy: 'upload-link' })
     ).id;
     escalationId = (await db.getRepository(EscalationEntity).save({ milestoneId: reviewedMilestoneId, cycle: 1, level: 1, reason: 'overdue', status: EscalationStatus.Open })).id;
+    // Check-in settings (a draft plan: nothing goes to Temporal) and check-ins as schedule runs would have prepared them.
+    await http().put(`/plans/${f.planId}/check-in-schedule`).set(f.coordinator).send(validSchedule()).expect(201);
+    const checkInRow = async (values: Partial<CheckInEntity> = {}) => {
+      const startsAt = values.startsAt ?? days(10);
+      const row = await db.getRepository(CheckInEntity).save({
+        planId: f.planId,
+        scheduledFor: new Date(startsAt.getTime() + Math.floor(Math.random() * 1e9)),
+        startsAt,
+        durationMinutes: 90,
+        mode: MeetingMode.InPerson,
+        address: 'Palacio Municipal',
+        onlineUrl: null,
+        status: CheckInStatus.Scheduled,
+        agenda: [{ kind: 'other' as const, title: 'Welcome', durationMinutes: 10, commitmentId: null, links: [] }],
+        ...values,
+      });
+      return row.id;
+    };
+    checkIns.agenda = await checkInRow();
+    checkIns.update = await checkInRow();
+    checkIns.cancel = await checkInRow();
+    checkIns.close = await checkInRow({ startsAt: days(-1), status: CheckInStatus.Invited, invitationsSentAt: days(-8) });
+    checkIns.approve = await checkInRow({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.' });
+    actionItemId = (
+      await db.getRepository(ActionItemEntity).save({ checkInId: checkIns.approve, planId: f.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open })
+    ).id;
     failedMessageId = (
       await db.getRepository(OutboxMessageEntity).save({
         idempotencyKey: `test:${marker}:failed`,
