@@ -185,6 +185,20 @@ describe('check-in API', () => {
     });
   });
 
+  it('activating a plan with settings creates its schedule and prepares the first meeting; closing deletes the schedule', async () => {
+    const draft = await madridPlan('draft');
+    await http().put(`/plans/${draft.planId}/check-in-schedule`).set(draft.auth).send({ calendar: CALENDAR, mode: 'online', onlineUrl: 'https://meet.example/board' }).expect(201);
+    await expect(system.temporal.schedule.getHandle(`dialogue-board-${draft.planId}`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    const planEtag = async () => (await http().get(`/plans/${draft.planId}`).set(draft.auth).expect(200)).headers.etag as string;
+    const activated = await http().patch(`/plans/${draft.planId}`).set(draft.auth).set('If-Match', await planEtag()).send({ status: 'active' }).expect(200);
+    expect(activated.body.warnings).toEqual([]);
+    expect((await system.temporal.schedule.getHandle(`dialogue-board-${draft.planId}`).describe()).spec.timezone).toBe(ZONE);
+    await eventually(() => http().get(`/plans/${draft.planId}/check-ins`).set(draft.auth).expect(200), (r) => r.body.total === 1, { timeoutMs: 30_000, description: 'the first meeting prepared' });
+    const closed = await http().patch(`/plans/${draft.planId}`).set(draft.auth).set('If-Match', await planEtag()).send({ status: 'closed' }).expect(200);
+    expect(closed.body.warnings).toEqual([]);
+    await expect(system.temporal.schedule.getHandle(`dialogue-board-${draft.planId}`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
   describe('check-ins', () => {
     it('the agenda is edited while scheduled (If-Match), and refused once the invitations went out', async () => {
       const id = await checkInRow();

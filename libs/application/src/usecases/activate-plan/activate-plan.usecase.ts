@@ -37,7 +37,7 @@ export class ActivatePlan {
   async execute(command: ActivatePlanCommand): Promise<PlanStatusChanged> {
     const { after } = await commitPlanStatus(this.db, { ...command, from: PlanStatus.Draft, to: PlanStatus.Active, action: 'action_plan.activated' });
     const milestones = await handOver(this.syncPlanWorkflows, this.logger, after, 'handedOver', 'The plan is active, but its milestones could not be handed to their workflows yet');
-    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is active, but its Dialogue Board schedule could not be created yet');
+    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is active, but its Dialogue Board schedule could not be created yet', 'leave');
     return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings] };
   }
 }

@@ -27,7 +27,7 @@ export class ClosePlan {
   async execute(command: ClosePlanCommand): Promise<PlanStatusChanged> {
     const { after } = await commitPlanStatus(this.db, { ...command, from: PlanStatus.Active, to: PlanStatus.Closed, action: 'action_plan.closed' });
     const milestones = await handOver(this.syncPlanWorkflows, this.logger, after, 'cancelled', 'The plan is closed, but its milestone workflows could not be told to end yet');
-    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is closed, but its Dialogue Board schedule could not be deleted yet');
+    const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is closed, but its Dialogue Board schedule could not be deleted yet', 'leave');
     return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings] };
   }
 }

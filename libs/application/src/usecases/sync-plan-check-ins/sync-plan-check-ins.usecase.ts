@@ -51,8 +51,9 @@ export class SyncPlanCheckIns {
     const plan = await this.plans.findOneByOrFail({ id: command.planId });
     const result: PlanCheckInsSynced = { planId: plan.id, planStatus: plan.status, schedule: 'none', triggered: false, actionItemsFollowed: 0 };
     if (plan.status === PlanStatus.Draft) return result;
-    const settings = plan.status === PlanStatus.Active ? await this.settings.findOneBy({ planId: plan.id }) : null;
-    if (!settings) {
+    const settings = await this.settings.findOneBy({ planId: plan.id });
+    if (!settings && command.withoutSettings === 'leave') return result;
+    if (!settings || plan.status !== PlanStatus.Active) {
       await this.schedules.delete(plan.id);
       result.schedule = 'deleted';
       return result;
@@ -73,9 +74,15 @@ export class SyncPlanCheckIns {
 }
 
 /** Runs the sync after a commit: Temporal out of reach is a warning (housekeeping finishes it), not an error. */
-export async function syncCheckInsAfterCommit(sync: SyncPlanCheckIns, logger: Logger, planId: string, notYet: string): Promise<{ synced: PlanCheckInsSynced | null; warnings: { field: string; message: string }[] }> {
+export async function syncCheckInsAfterCommit(
+  sync: SyncPlanCheckIns,
+  logger: Logger,
+  planId: string,
+  notYet: string,
+  withoutSettings: 'delete' | 'leave' = 'delete',
+): Promise<{ synced: PlanCheckInsSynced | null; warnings: { field: string; message: string }[] }> {
   try {
-    return { synced: await sync.execute(SyncPlanCheckInsCommand.create({ planId })), warnings: [] };
+    return { synced: await sync.execute(SyncPlanCheckInsCommand.create({ planId, withoutSettings })), warnings: [] };
   } catch (error) {
     if (!(error instanceof WorkflowEngineUnavailableError)) throw error;
     logger.warn({ msg: 'the Dialogue Board schedule could not be synced after the commit; housekeeping will finish it', planId, error: error.message });
