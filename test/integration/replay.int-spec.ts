@@ -1,7 +1,8 @@
 /**
  * Replays recorded histories (test/replay/histories) against today's workflow code. A change that
  * would break workflows already running in production (a different command order, a removed timer)
- * fails here. See test/replay/milestone-scenarios.ts for how the histories were made.
+ * fails here. See test/replay/milestone-scenarios.ts and check-in-scenarios.ts for how the histories
+ * were made.
  */
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DeterminismViolationError } from '@temporalio/workflow';
@@ -32,6 +33,16 @@ describe('workflow replay of recorded histories', () => {
         'milestone-v4-child-of-commitment-cancelled.json',
         'commitment-v1-follow-replan-cancel.json',
         'housekeeping-v1.json',
+        // the Dialogue Board workflows as first written: a schedule run (and a repeated one), a
+        // check-in invited, updated, reminded and closed, cancelled before and after its
+        // invitations, an action item reminded and closed, before and after its due date
+        'check-in-v1-board-run-prepares-and-starts.json',
+        'check-in-v1-board-run-repeated.json',
+        'check-in-v1-invited-updated-reminded-closed.json',
+        'check-in-v1-cancelled-before-invitations.json',
+        'check-in-v1-cancelled-after-invitations.json',
+        'check-in-v1-action-item-reminded-closed.json',
+        'check-in-v1-action-item-overdue-closed.json',
       ]),
     );
   });

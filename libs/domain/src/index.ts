@@ -12,3 +12,4 @@ export * from './check-ins/recipients';
 export * from './check-ins/action-items';
 export * from './check-ins/check-in-status';
 export * from './check-ins/local-time';
+export * from './subscribers/subscriber-rules';

@@ -1,1 +1,2 @@
 export * from './upload-link';
+export * from './subscriber-token';

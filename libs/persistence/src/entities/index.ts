@@ -19,6 +19,7 @@ import { JurisdictionEntity } from './jurisdiction.entity';
 import { MilestoneReplanningEntity } from './milestone-replanning.entity';
 import { MilestoneEntity } from './milestone.entity';
 import { OutboxMessageEntity } from './outbox-message.entity';
+import { SubscriberEntity } from './subscriber.entity';
 
 export * from './action-item.entity';
 export * from './action-plan.entity';
@@ -42,6 +43,7 @@ export * from './jurisdiction.entity';
 export * from './milestone-replanning.entity';
 export * from './milestone.entity';
 export * from './outbox-message.entity';
+export * from './subscriber.entity';
 
 export const ENTITIES = [
   JurisdictionEntity,
@@ -65,4 +67,5 @@ export const ENTITIES = [
   CheckInScheduleEntity,
   CheckInEntity,
   ActionItemEntity,
+  SubscriberEntity,
 ];
