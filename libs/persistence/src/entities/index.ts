@@ -7,6 +7,9 @@ import { CheckInScheduleEntity } from './check-in-schedule.entity';
 import { CheckInEntity } from './check-in.entity';
 import { CommitmentAssessmentEntity } from './commitment-assessment.entity';
 import { CommitmentEntity } from './commitment.entity';
+import { DigestIssueEntity } from './digest-issue.entity';
+import { DigestScheduleEntity } from './digest-schedule.entity';
+import { DigestSendEntity } from './digest-send.entity';
 import { DialogueBoardMemberEntity } from './dialogue-board-member.entity';
 import { EscalationEntity } from './escalation.entity';
 import { EvidenceFileEntity } from './evidence-file.entity';
@@ -32,6 +35,9 @@ export * from './commitment-assessment.entity';
 export * from './commitment.entity';
 export * from './contact';
 export * from './dialogue-board-member.entity';
+export * from './digest-issue.entity';
+export * from './digest-schedule.entity';
+export * from './digest-send.entity';
 export * from './escalation.entity';
 export * from './evidence-file.entity';
 export * from './evidence-request.entity';
@@ -67,5 +73,8 @@ export const ENTITIES = [
   CheckInScheduleEntity,
   CheckInEntity,
   ActionItemEntity,
+  DigestScheduleEntity,
+  DigestIssueEntity,
+  DigestSendEntity,
   SubscriberEntity,
 ];

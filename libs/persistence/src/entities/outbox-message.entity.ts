@@ -53,6 +53,10 @@ export class OutboxMessageEntity {
   @Column({ type: 'jsonb', name: 'calendar_event', nullable: true })
   calendarEvent!: { method: 'REQUEST' | 'CANCEL'; content: string; filename: string } | null;
 
+  /** Extra headers sent with the message (List-Unsubscribe, List-Unsubscribe-Post); null for none. */
+  @Column({ type: 'jsonb', nullable: true })
+  headers!: Record<string, string> | null;
+
   @Column({ type: 'uuid', name: 'jurisdiction_id', nullable: true })
   jurisdictionId!: string | null;
 
