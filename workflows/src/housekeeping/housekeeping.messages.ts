@@ -33,6 +33,12 @@ export interface WorkflowReconcileResult {
   handedOver: number;
   /** Running milestone workflows of plans that are not active (or of cancelled milestones), told to end. */
   cancelled: number;
+  /** Dialogue Board schedules created, updated or deleted (absent in runs before check-ins existed). */
+  schedulesChanged?: number;
+  /** Dialogue Board schedules triggered because no meeting was prepared ahead (absent in runs before check-ins existed). */
+  schedulesTriggered?: number;
+  /** Check-in workflows told again of a change, cancellation or closing the API may not have delivered (absent in earlier runs). */
+  checkInsNudged?: number;
   /** Plans Temporal could not be asked about; tried again next run. */
   failed: number;
 }

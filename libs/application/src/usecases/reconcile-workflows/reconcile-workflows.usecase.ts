@@ -15,13 +15,16 @@ export interface WorkflowsReconciled {
   schedulesChanged: number;
   /** Schedules triggered because no meeting was prepared ahead (a new one, or an outage longer than the catch-up window). */
   schedulesTriggered: number;
+  /** Check-in workflows of active plans told again of a change, cancellation or closing (a signal the API may not have delivered). */
+  checkInsNudged: number;
   /** Plans Temporal could not be asked about (tried again next run). */
   failed: number;
 }
 
 /**
  * Housekeeping: reconciles every active plan and every recently closed plan with Temporal: its
- * milestone workflows (SyncPlanWorkflows) and its Dialogue Board schedule and action items (SyncPlanCheckIns).
+ * milestone workflows (SyncPlanWorkflows) and its Dialogue Board schedule, action items and the
+ * workflows of its check-ins not yet finished (SyncPlanCheckIns with nudgeCheckIns).
  */
 @Injectable()
 export class ReconcileWorkflows {
@@ -41,15 +44,16 @@ export class ReconcileWorkflows {
       .orWhere('(p.status = :closed AND p.closed_at > now() - make_interval(days => :days))', { closed: PlanStatus.Closed, days: command.closedWithinDays })
       .orderBy('p.id')
       .getRawMany<{ id: string }>();
-    const result: WorkflowsReconciled = { plans: plans.length, handedOver: 0, cancelled: 0, schedulesChanged: 0, schedulesTriggered: 0, failed: 0 };
+    const result: WorkflowsReconciled = { plans: plans.length, handedOver: 0, cancelled: 0, schedulesChanged: 0, schedulesTriggered: 0, checkInsNudged: 0, failed: 0 };
     for (const [i, { id }] of plans.entries()) {
       try {
         const synced = await this.syncPlanWorkflows.execute(SyncPlanWorkflowsCommand.create({ planId: id, scope: 'missing' }));
         result.handedOver += synced.handedOver;
         result.cancelled += synced.cancelled;
-        const checkIns = await this.syncPlanCheckIns.execute(SyncPlanCheckInsCommand.create({ planId: id }));
+        const checkIns = await this.syncPlanCheckIns.execute(SyncPlanCheckInsCommand.create({ planId: id, nudgeCheckIns: true }));
         if (checkIns.schedule === 'created' || checkIns.schedule === 'updated') result.schedulesChanged++;
         if (checkIns.triggered) result.schedulesTriggered++;
+        result.checkInsNudged += checkIns.checkInsNudged ?? 0;
       } catch (error) {
         result.failed++;
         this.logger.warn({ msg: 'could not reconcile the workflows of a plan', planId: id, error: String(error) });

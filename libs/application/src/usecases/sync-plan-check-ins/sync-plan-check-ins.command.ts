@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BaseCommand } from '../../base-command';
 
 export class SyncPlanCheckInsCommand extends BaseCommand {
@@ -12,4 +12,11 @@ export class SyncPlanCheckInsCommand extends BaseCommand {
    */
   @IsOptional() @IsIn(['delete', 'leave'])
   withoutSettings?: 'delete' | 'leave';
+
+  /**
+   * Housekeeping: also nudges the workflows of the plan's check-ins not yet finished (an active plan
+   * only), as their status says, so a signal the API could not send after its commit reaches them.
+   */
+  @IsOptional() @IsBoolean()
+  nudgeCheckIns?: boolean;
 }

@@ -1,8 +1,8 @@
 import type { Repository } from 'typeorm';
-import { ActionItemStatus, MeetingMode, PlanStatus } from '@app/domain';
+import { ActionItemStatus, CheckInStatus, DEFAULT_CHECK_IN_POLICY, MeetingMode, PlanStatus } from '@app/domain';
 import type { ActionItemEntity, ActionPlanEntity, CheckInEntity, CheckInScheduleEntity, JurisdictionEntity } from '@app/persistence';
 import { CheckInWorkflows, DialogueBoardSchedules } from '@app/temporal';
-import { CHECK_IN_CATCHUP_WINDOW_SECONDS, SyncPlanCheckIns } from './sync-plan-check-ins.usecase';
+import { CHECK_IN_CATCHUP_WINDOW_SECONDS, CHECK_IN_NUDGE_WINDOW_SECONDS, SyncPlanCheckIns } from './sync-plan-check-ins.usecase';
 import { SyncPlanCheckInsCommand } from './sync-plan-check-ins.command';
 
 const PLAN_ID = '6f1f0c1e-9a59-4a49-9a1c-1b0f8c3a2d10';
@@ -15,20 +15,25 @@ describe(SyncPlanCheckIns.name, () => {
   let plans: jest.Mocked<Pick<Repository<ActionPlanEntity>, 'findOneByOrFail'>>;
   let jurisdictions: jest.Mocked<Pick<Repository<JurisdictionEntity>, 'findOneByOrFail'>>;
   let schedulesRepo: jest.Mocked<Pick<Repository<CheckInScheduleEntity>, 'findOneBy'>>;
-  let checkIns: jest.Mocked<Pick<Repository<CheckInEntity>, 'existsBy'>>;
+  let checkIns: jest.Mocked<Pick<Repository<CheckInEntity>, 'existsBy' | 'query'>>;
   let actionItems: jest.Mocked<Pick<Repository<ActionItemEntity>, 'find'>>;
   let schedules: jest.Mocked<Pick<DialogueBoardSchedules, 'upsert' | 'trigger' | 'delete'>>;
-  let workflows: jest.Mocked<Pick<CheckInWorkflows, 'followActionItem'>>;
+  let workflows: jest.Mocked<Pick<CheckInWorkflows, 'followActionItem' | 'changed' | 'cancelled' | 'closed'>>;
   const run = () => sut.execute(SyncPlanCheckInsCommand.create({ planId: PLAN_ID }));
 
   beforeEach(() => {
     plans = { findOneByOrFail: jest.fn().mockResolvedValue(plan(PlanStatus.Active)) };
     jurisdictions = { findOneByOrFail: jest.fn().mockResolvedValue({ id: 'j1', timeZone: 'Europe/Madrid' }) };
     schedulesRepo = { findOneBy: jest.fn().mockResolvedValue(settings()) };
-    checkIns = { existsBy: jest.fn().mockResolvedValue(true) };
+    checkIns = { existsBy: jest.fn().mockResolvedValue(true), query: jest.fn().mockResolvedValue([]) };
     actionItems = { find: jest.fn().mockResolvedValue([{ id: 'a1' }, { id: 'a2' }]) };
     schedules = { upsert: jest.fn().mockResolvedValue('unchanged'), trigger: jest.fn().mockResolvedValue(undefined), delete: jest.fn().mockResolvedValue(undefined) };
-    workflows = { followActionItem: jest.fn().mockResolvedValue(undefined) };
+    workflows = {
+      followActionItem: jest.fn().mockResolvedValue(undefined),
+      changed: jest.fn().mockResolvedValue(undefined),
+      cancelled: jest.fn().mockResolvedValue(undefined),
+      closed: jest.fn().mockResolvedValue(undefined),
+    };
     sut = new SyncPlanCheckIns(
       plans as unknown as Repository<ActionPlanEntity>,
       jurisdictions as unknown as Repository<JurisdictionEntity>,
@@ -99,6 +104,60 @@ describe(SyncPlanCheckIns.name, () => {
       schedules.upsert.mockRejectedValue(new Error('unreachable'));
       await expect(run()).rejects.toThrow('unreachable');
       expect(workflows.followActionItem).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('execute with nudgeCheckIns (housekeeping)', () => {
+    const nudge = () => sut.execute(SyncPlanCheckInsCommand.create({ planId: PLAN_ID, nudgeCheckIns: true }));
+    const row = (id: string, status: CheckInStatus, sequence = 0) => ({ id, status, sequence });
+
+    it('signals each check-in as its status says: a moved scheduled one, an invited one whose SEQUENCE has no email yet, cancelled, closed', async () => {
+      checkIns.query
+        .mockResolvedValueOnce([
+          row('s0', CheckInStatus.Scheduled),
+          row('s1', CheckInStatus.Scheduled, 1),
+          row('i-sent', CheckInStatus.Invited, 2),
+          row('i-owed', CheckInStatus.Invited, 3),
+          row('c', CheckInStatus.Cancelled, 4),
+          row('x', CheckInStatus.Closed, 1),
+        ])
+        .mockResolvedValueOnce([{ key: 'check-in-update:i-sent:2:ana@example.org' }, { key: 'check-in-invitation:i-owed:0:ana@example.org' }]);
+      await expect(nudge()).resolves.toMatchObject({ checkInsNudged: 4 });
+      expect(workflows.changed.mock.calls).toEqual([['s1'], ['i-owed']]);
+      expect(workflows.cancelled.mock.calls).toEqual([['c']]);
+      expect(workflows.closed.mock.calls).toEqual([['x']]);
+    });
+
+    it('asks for the plan’s check-ins in the window (its close reminder plus a day; cancelled or closed in the last day) and the outbox keys of the current SEQUENCE', async () => {
+      schedulesRepo.findOneBy.mockResolvedValue({ ...settings(), policy: { closeReminderAfterSeconds: 600 } } as unknown as CheckInScheduleEntity);
+      checkIns.query.mockResolvedValueOnce([row('i', CheckInStatus.Invited, 1)]).mockResolvedValueOnce([]);
+      await nudge();
+      const [sql, params] = checkIns.query.mock.calls[0];
+      expect(sql).toContain('FROM check_in c');
+      expect(params).toEqual([PLAN_ID, 'scheduled', 'invited', 'cancelled', 'closed', 600 + CHECK_IN_NUDGE_WINDOW_SECONDS, CHECK_IN_NUDGE_WINDOW_SECONDS]);
+      expect(checkIns.query.mock.calls[1][1]).toEqual([['check-in-invitation:i:1:%', 'check-in-update:i:1:%']]);
+      expect(workflows.changed).toHaveBeenCalledWith('i');
+    });
+
+    it('a plan without settings: the default policy’s window; the outbox is not asked when nothing was invited', async () => {
+      schedulesRepo.findOneBy.mockResolvedValue(null);
+      checkIns.query.mockResolvedValueOnce([row('c', CheckInStatus.Cancelled, 1)]);
+      await expect(nudge()).resolves.toMatchObject({ schedule: 'deleted', checkInsNudged: 1 });
+      expect(checkIns.query).toHaveBeenCalledTimes(1);
+      expect((checkIns.query.mock.calls[0][1] as unknown[])[5]).toBe(DEFAULT_CHECK_IN_POLICY.closeReminderAfterSeconds + CHECK_IN_NUDGE_WINDOW_SECONDS);
+    });
+
+    it('only active plans, and only when asked: the API’s syncs and closed plans nudge nothing', async () => {
+      await expect(run()).resolves.not.toHaveProperty('checkInsNudged');
+      plans.findOneByOrFail.mockResolvedValue(plan(PlanStatus.Closed));
+      await expect(nudge()).resolves.not.toHaveProperty('checkInsNudged');
+      expect(checkIns.query).not.toHaveBeenCalled();
+    });
+
+    it('a signal Temporal does not take fails the plan (housekeeping counts it and tries again next run)', async () => {
+      checkIns.query.mockResolvedValueOnce([row('c', CheckInStatus.Cancelled, 1)]);
+      workflows.cancelled.mockRejectedValue(new Error('unreachable'));
+      await expect(nudge()).rejects.toThrow('unreachable');
     });
   });
 });
