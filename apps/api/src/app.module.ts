@@ -22,9 +22,10 @@ import { MilestonesModule } from './milestones/milestones.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PublicModule } from './public/public.module';
 import { ReviewModule } from './review/review.module';
+import { SubscribersModule } from './subscribers/subscribers.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -27,6 +27,13 @@ describe('loadConfig', () => {
     expect(config.housekeeping).toEqual({ intervalMinutes: 15, orphanedEvidenceGraceMinutes: 120, idempotencyRetentionHours: 24 });
   });
 
+  it('reads the subscriber settings, signing links with the upload-link secret unless told otherwise', () => {
+    expect(loadConfig(minimal).subscribers).toEqual({ linkSecret: 'x'.repeat(32), confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10 });
+    const config = loadConfig({ ...minimal, SUBSCRIBER_LINK_SECRET: 'z'.repeat(20), SUBSCRIBER_CONFIRMATION_HOURS: '2', SUBSCRIBER_UNCONFIRMED_RETENTION_DAYS: '3', SUBSCRIBE_RATE_LIMIT_PER_MINUTE: '4' });
+    expect(config.subscribers).toEqual({ linkSecret: 'z'.repeat(20), confirmationHours: 2, unconfirmedRetentionDays: 3, subscribeLimitPerMinute: 4 });
+    expect(() => loadConfig({ ...minimal, SUBSCRIBER_LINK_SECRET: 'short' })).toThrow(ConfigError);
+  });
+
   it('reads every setting from the environment', () => {
     const config = loadConfig({ ...minimal, PORT: '8080', PUBLIC_BASE_URL: 'https://monitor.example/', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_TASK_QUEUE: 'q', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'debug', EVIDENCE_DIR: '/var/lib/ogp/evidence', MAX_EVIDENCE_FILE_BYTES: '1048576' });
     expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' }, evidenceDir: '/var/lib/ogp/evidence', maxEvidenceFileBytes: 1048576 });

@@ -41,6 +41,20 @@ export interface AppConfig {
   maxEvidenceFileBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   housekeeping: HousekeepingConfig;
+  /** Digest subscribers (double opt-in, signed links, abuse limits). Unset: SUBSCRIBER_DEFAULTS, links signed with uploadLinkSecret. */
+  subscribers?: SubscriberConfig;
+}
+
+/** Subscribers of the monthly digest. */
+export interface SubscriberConfig {
+  /** Signs confirmation, preferences and unsubscribe links (SUBSCRIBER_LINK_SECRET; defaults to UPLOAD_LINK_SECRET). */
+  linkSecret: string;
+  /** Hours a confirmation link stays valid. */
+  confirmationHours: number;
+  /** Unconfirmed subscribers are purged once older than this many days. */
+  unconfirmedRetentionDays: number;
+  /** Subscription requests one client (IP address) may make per minute; more get 429 with Retry-After. */
+  subscribeLimitPerMinute: number;
 }
 
 /** The worker's periodic clean-up (the `ogp-housekeeping` Temporal Schedule). */
@@ -62,6 +76,8 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const DEFAULT_MAX_EVIDENCE_FILE_BYTES = 20 * 1024 * 1024;
 /** Hourly runs; an hour's grace for uploads in flight; idempotency keys honoured for 7 days. */
 export const HOUSEKEEPING_DEFAULTS: Readonly<HousekeepingConfig> = { intervalMinutes: 60, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 };
+/** A confirmation link lives 48 hours; unconfirmed subscribers are purged after 7 days; 10 subscription requests a minute per client. */
+export const SUBSCRIBER_DEFAULTS: Readonly<Omit<SubscriberConfig, 'linkSecret'>> = { confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10 };
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -79,6 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     orphanedEvidenceGraceMinutes: positiveInteger(env, 'EVIDENCE_ORPHAN_GRACE_MINUTES', HOUSEKEEPING_DEFAULTS.orphanedEvidenceGraceMinutes),
     idempotencyRetentionHours: positiveInteger(env, 'IDEMPOTENCY_RETENTION_HOURS', HOUSEKEEPING_DEFAULTS.idempotencyRetentionHours),
   };
+  const uploadLinkSecret = requiredSecret(env, 'UPLOAD_LINK_SECRET');
+  const subscribers: SubscriberConfig = {
+    linkSecret: env.SUBSCRIBER_LINK_SECRET ? requiredSecret(env, 'SUBSCRIBER_LINK_SECRET') : uploadLinkSecret,
+    confirmationHours: positiveInteger(env, 'SUBSCRIBER_CONFIRMATION_HOURS', SUBSCRIBER_DEFAULTS.confirmationHours),
+    unconfirmedRetentionDays: positiveInteger(env, 'SUBSCRIBER_UNCONFIRMED_RETENTION_DAYS', SUBSCRIBER_DEFAULTS.unconfirmedRetentionDays),
+    subscribeLimitPerMinute: positiveInteger(env, 'SUBSCRIBE_RATE_LIMIT_PER_MINUTE', SUBSCRIBER_DEFAULTS.subscribeLimitPerMinute),
+  };
   return {
     port,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
@@ -94,12 +117,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',
-    uploadLinkSecret: requiredSecret(env, 'UPLOAD_LINK_SECRET'),
+    uploadLinkSecret,
     adminToken: requiredSecret(env, 'ADMIN_TOKEN'),
     evidenceDir: env.EVIDENCE_DIR || './.data/evidence',
     maxEvidenceFileBytes,
     logLevel,
     housekeeping,
+    subscribers,
   };
 }
 
@@ -121,4 +145,9 @@ function requiredSecret(env: NodeJS.ProcessEnv, name: string): string {
   const value = required(env, name);
   if (value.length < 16) throw new ConfigError(`${name} must be at least 16 characters long`);
   return value;
+}
+
+/** The subscriber settings of a configuration (defaults when unset; links signed with the upload-link secret). */
+export function subscriberConfig(config: Pick<AppConfig, 'subscribers' | 'uploadLinkSecret'>): SubscriberConfig {
+  return config.subscribers ?? { ...SUBSCRIBER_DEFAULTS, linkSecret: config.uploadLinkSecret };
 }

@@ -92,6 +92,13 @@ export function alreadySubscribedKey(subscriberId: string, now: Date): string {
   return `subscription-already:${subscriberId}:${now.toISOString().slice(0, 10)}`;
 }
 
+export function unsubscribedKey(subscriberId: string, unsubscribedAt: Date): string {
+  return `subscription-unsubscribed:${subscriberId}:${unsubscribedAt.getTime()}`;
+}
+
+/** The recipient written over an erased or purged subscriber's outbox messages. */
+export const ERASED_ADDRESS = 'erased@invalid';
+
 /** Addresses compare without case (the unique index is on `lower(email)`). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

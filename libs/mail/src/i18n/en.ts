@@ -104,6 +104,56 @@ export const en = {
     ask: 'Please let the open-government office know its outcome before it is due; it stays on every check-in agenda until it is closed.',
     closing: 'Thank you. Open Government Office',
   },
+  subscription: {
+    confirm: {
+      subject: 'Confirm your subscription: {{planTitle}}',
+      body: 'You (or someone using your address) asked to receive the monthly public summary of the open government action plan "{{planTitle}}" ({{jurisdictionName}}).',
+      topics: 'Topics: {{topics}}',
+      wholePlan: 'the whole plan',
+      action: 'To confirm, open this link:',
+      expires: 'The link expires on {{date}}.',
+      ignore: 'If you did not ask for this, ignore this email: you will receive nothing else.',
+    },
+    already: {
+      subject: 'You are already subscribed: {{planTitle}}',
+      body: 'Someone asked to subscribe this address to the monthly public summary of the action plan "{{planTitle}}" ({{jurisdictionName}}). You are already subscribed, so nothing changed.',
+      ignore: 'If it was not you, you need not do anything.',
+    },
+    unsubscribed: {
+      subject: 'You have unsubscribed: {{planTitle}}',
+      body: 'You will receive no more monthly summaries of the action plan "{{planTitle}}" ({{jurisdictionName}}).',
+      again: 'Changed your mind? You can subscribe again on the public page of the plan.',
+    },
+    preferences: 'Change your topics or language:',
+    unsubscribe: 'Unsubscribe:',
+    closing: 'Open Government Office, {{jurisdictionName}}',
+  },
+  subscriptionPage: {
+    languageName: 'English',
+    confirmed: { title: 'Subscription confirmed', body: 'You will receive the monthly public summary of "{{planTitle}}" in your inbox.' },
+    alreadyConfirmed: { title: 'Already confirmed', body: 'Your subscription to "{{planTitle}}" was already confirmed.' },
+    expired: { title: 'This link has expired', body: 'Confirmation links are valid for a limited time. Subscribe again to receive a new one.' },
+    invalid: { title: 'This link is not valid', body: 'The link is incomplete, or the subscription it belongs to no longer exists.' },
+    notPending: { title: 'Nothing to confirm', body: 'This subscription is no longer waiting for confirmation. Subscribe again if you want to receive the summary.' },
+    manage: {
+      title: 'Your subscription',
+      intro: 'Monthly public summary of "{{planTitle}}" ({{jurisdictionName}}).',
+      topics: 'Topics',
+      wholePlan: 'The whole plan (every commitment)',
+      topicsHint: 'Or choose only some commitments:',
+      language: 'Language',
+      save: 'Save',
+      saved: 'Your preferences are saved.',
+      unsubscribeLink: 'Unsubscribe',
+      notActive: 'This subscription is not active: you are not receiving the summary.',
+    },
+    unsubscribe: {
+      title: 'Unsubscribe',
+      ask: 'Do you want to stop receiving the monthly public summary of "{{planTitle}}"?',
+      button: 'Unsubscribe',
+      done: { title: 'You have unsubscribed', body: 'You will receive no more summaries of "{{planTitle}}".' },
+    },
+  },
 };
 
 /** The shape every language's catalog has: the English one's keys, each a string. */

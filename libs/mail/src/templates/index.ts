@@ -8,6 +8,7 @@ type EscalationKey = keyof MessageCatalog['escalation'];
 
 export { escapeHtml, formatDate, formatDateTime } from './format';
 export * from './check-in';
+export * from './subscription';
 
 export interface RenderedEmail {
   subject: string;
