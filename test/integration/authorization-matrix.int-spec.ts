@@ -21,7 +21,9 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { ActionItemStatus, CheckInStatus, MeetingMode } from '../../libs/domain/src';
-import { ActionItemEntity, CheckInEntity } from '../../libs/persistence/src';
+import { ActionItemEntity, CheckInEntity, SubscriberEntity } from '../../libs/persistence/src';
+import { subscriberConfig } from '../../libs/config/src';
+import { subscriberLinks } from '../../libs/security/src';
 import { createPlanFixture, eventually, PlanFixture, secondsPolicy, uploadTokenFrom, workflowStarted } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -202,6 +204,34 @@ describe('authorization matrix', () => {
   };
 
   const items = (response: Response) => (Array.isArray(response.body) ? response.body : response.body.items) as Record<string, any>[];
+
+  /** A subscriber of A's plan made straight in the database (pending with a live confirmation link, or confirmed), with its signed links. */
+  const freshSubscriber = async (status: 'pending' | 'confirmed' = 'confirmed') => {
+    const email = `matrix-subscriber-${suffix()}@vecinos.example`;
+    const now = new Date();
+    const confirmExpiresAt = new Date(now.getTime() + 3_600_000);
+    const row = await system.api.get(DataSource).getRepository(SubscriberEntity).save({
+      planId: a.planId,
+      email,
+      language: 'es',
+      commitmentIds: [],
+      status,
+      consentSource: 'form' as const,
+      confirmationSentAt: now,
+      confirmationsSent: 1,
+      confirmExpiresAt,
+      confirmedAt: status === 'confirmed' ? now : null,
+      consentedAt: status === 'confirmed' ? now : null,
+    });
+    const links = subscriberLinks('http://127.0.0.1', row.id, subscriberConfig(system.config).linkSecret, confirmExpiresAt);
+    const path = (url: string) => new URL(url).pathname;
+    return { email, confirm: path(links.confirmUrl), manage: path(links.preferencesUrl), unsubscribe: path(links.unsubscribeUrl) };
+  };
+  /** Subscriber pages are HTML with no address in them. */
+  const htmlWithoutAddress = (_caller: Caller, response: Response) => {
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(around('@', response.text)).toEqual([]);
+  };
 
   // Columns: admin, coordinator-A, agency-own-A, agency-other-A, imb-A, coordinator-B, public, revoked-token (also unknown-token).
   const rows: Row[] = [
@@ -601,6 +631,66 @@ describe('authorization matrix', () => {
     { method: 'POST', path: '/action-items/{actionItemId}/close', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/action-items/${await freshActionItem()}/close`, body: { note: 'Done' } }) },
     { method: 'GET', path: '/public/plans/{planId}/check-ins', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins` }), check: noPersonalData },
     { method: 'GET', path: '/public/plans/{planId}/check-ins.ics', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins.ics` }), check: noPersonalDataInFeed },
+
+    // Subscribers: anyone subscribes and follows the signed links of its emails; coordinators manage the plan's list, the IMB sees counts
+    {
+      method: 'POST',
+      path: '/public/plans/{planId}/subscriptions',
+      statuses: [202, 202, 202, 202, 202, 202, 202, 401],
+      call: async () => ({ url: `/public/plans/${a.planId}/subscriptions`, body: { email: `matrix-${suffix()}@vecinos.example`, language: 'es' } }),
+      check: (caller, response) => {
+        expect(response.body).toEqual({ status: 'accepted', detail: expect.any(String) });
+        noPersonalData(caller, response);
+      },
+    },
+    { method: 'GET', path: '/subscriptions/confirm/{token}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: (await freshSubscriber('pending')).confirm }), check: htmlWithoutAddress },
+    { method: 'GET', path: '/subscriptions/manage/{token}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: (await freshSubscriber()).manage }), check: htmlWithoutAddress },
+    {
+      method: 'POST',
+      path: '/subscriptions/manage/{token}',
+      statuses: [200, 200, 200, 200, 200, 200, 200, 401],
+      call: async () => ({ url: (await freshSubscriber()).manage, body: 'language=en', contentType: 'application/x-www-form-urlencoded' }),
+      check: htmlWithoutAddress,
+    },
+    { method: 'GET', path: '/subscriptions/unsubscribe/{token}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: (await freshSubscriber()).unsubscribe }), check: htmlWithoutAddress },
+    {
+      method: 'POST',
+      path: '/subscriptions/unsubscribe/{token}',
+      statuses: [200, 200, 200, 200, 200, 200, 200, 401],
+      call: async () => ({ url: (await freshSubscriber()).unsubscribe, body: 'List-Unsubscribe=One-Click', contentType: 'application/x-www-form-urlencoded' }),
+      check: htmlWithoutAddress,
+    },
+    {
+      method: 'GET',
+      path: '/plans/{planId}/subscribers/summary',
+      statuses: [200, 200, 403, 403, 200, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/subscribers/summary` }),
+      check: (caller, response) => {
+        expect(response.body).toMatchObject({ planId: a.planId, byStatus: expect.any(Object) });
+        noPersonalData(caller, response);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/export',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/subscribers/export`, body: { email: (await freshSubscriber()).email } }),
+      check: (_caller, response) => expect(response.body.subscriber).toMatchObject({ planId: a.planId, status: 'confirmed' }),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/erase',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/subscribers/erase`, body: { email: (await freshSubscriber()).email } }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ planId: a.planId, erased: true }),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/import',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/subscribers/import?dryRun=true`, body: `email;language;commitment_external_ids;consented_at\nmatrix-import-${suffix()}@vecinos.example;es;;2024-05-01\n`, contentType: 'text/csv' }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ dryRun: true, valid: true, summary: { created: 1 } }),
+    },
   ];
 
   /**
