@@ -78,6 +78,7 @@ describe('check-in invitations through the outbox', () => {
       commitmentTitles: { c1: 'Contrataciones abiertas' },
       addToCalendar: addToCalendarLinks(event),
       feedUrl: 'http://127.0.0.1/public/plans/p1/check-ins.ics',
+      senderName: 'Municipalidad de Rosario',
     });
     return {
       ...rendered,
@@ -111,7 +112,7 @@ describe('check-in invitations through the outbox', () => {
     expect(mail.parsed.text).toContain('18:00');
     expect(mail.parsed.text).toContain('https://meet.example/rosario');
     expect(mail.parsed.text).toContain('Hitos que vencen pronto: Contrataciones abiertas');
-    expect(mail.parsed.html).toContain('<a href="https://meet.example/rosario">');
+    expect(mail.parsed.html).toContain('href="https://meet.example/rosario"');
 
     const { method, calendar, vevent } = calendarPart(mail);
     expect(method).toBe('REQUEST');

@@ -20,8 +20,8 @@ export enum PlanStatus {
   Closed = 'closed',
 }
 
-/** Languages emails and public pages are written in. */
-export const SUPPORTED_LANGUAGES = ['es', 'en'] as const;
+/** Languages emails and public pages are written in: Spanish, English, and OGP's other working languages French and Portuguese. */
+export const SUPPORTED_LANGUAGES = ['es', 'en', 'fr', 'pt'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 
 /** Where a commitment stands. Only active commitments count towards OGP Local's limit of five. */

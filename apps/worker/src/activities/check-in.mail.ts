@@ -41,15 +41,16 @@ export function renderCheckInMail(input: {
     addToCalendar: addToCalendarLinks(input.event),
     feedUrl: checkInFeedUrl(input.publicBaseUrl, plan.id),
     cancelledReason: checkIn.cancelledReason ?? undefined,
+    senderName: jurisdiction.name,
   });
   // The event's DESCRIPTION: the email's text (agenda, place, the online link: calendar clients ignore URL).
   return { ...email, eventDescription: email.text };
 }
 
 export function renderCloseReminder(language: Language, input: { checkIn: CheckInEntity; plan: ActionPlanEntity; jurisdiction: JurisdictionEntity; checkInUrl: string }): RenderedEmail {
-  return renderCheckInCloseReminderEmail(language, { planTitle: input.plan.title, startsAt: input.checkIn.startsAt, timeZone: input.jurisdiction.timeZone, checkInUrl: input.checkInUrl });
+  return renderCheckInCloseReminderEmail(language, { planTitle: input.plan.title, startsAt: input.checkIn.startsAt, timeZone: input.jurisdiction.timeZone, checkInUrl: input.checkInUrl, senderName: input.jurisdiction.name });
 }
 
 export function renderActionItemReminder(language: Language, input: { item: ActionItemEntity; plan: ActionPlanEntity; jurisdiction: JurisdictionEntity }): RenderedEmail {
-  return renderActionItemReminderEmail(language, { ownerName: input.item.ownerName, title: input.item.title, dueAt: input.item.dueAt, timeZone: input.jurisdiction.timeZone, planTitle: input.plan.title });
+  return renderActionItemReminderEmail(language, { ownerName: input.item.ownerName, title: input.item.title, dueAt: input.item.dueAt, timeZone: input.jurisdiction.timeZone, planTitle: input.plan.title, senderName: input.jurisdiction.name });
 }

@@ -93,6 +93,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       timeZone: jurisdiction.timeZone,
       reminderNumber: input.reminderNumber,
       returnedComments: input.returnedComments,
+      senderName: jurisdiction.name,
     });
     const idempotencyKey = evidenceEmailKey(milestone.id, request.cycle, input.reminderNumber);
     const outcome = await heartbeatWhile(() => this.outbox.send({ idempotencyKey, to: agency.contacts.map((c) => c.email).join(', '), jurisdictionId: jurisdiction.id, ...email }));
@@ -195,6 +196,7 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
       level: input.level,
       reason: input.reason,
       timeZone: jurisdiction.timeZone,
+      senderName: jurisdiction.name,
     });
     for (const to of recipients) {
       await heartbeatWhile(() => this.outbox.send({ idempotencyKey: escalationEmailKey(input.milestoneId, input.cycle, input.level, to), to, jurisdictionId: jurisdiction.id, ...email }));

@@ -5,7 +5,7 @@ describe('invitationRecipients', () => {
     { name: 'Fundación Nueva Generación', email: 'contacto@fng.org', language: 'es' },
     { name: 'Sin correo', email: null, language: 'es' },
     { name: 'Open Data Lab', email: 'Hello@OpenData.example', language: 'en' },
-    { name: 'Colectivo', email: 'info@colectivo.org', language: 'pt' },
+    { name: 'Colectivo', email: 'info@colectivo.org', language: 'de' },
   ];
   const committeeMembers = [
     { commitmentId: 'c1', name: 'Committee copy of a board member', email: 'hello@opendata.example', language: 'es' },
@@ -28,7 +28,8 @@ describe('invitationRecipients', () => {
     const recipients = invitationRecipients({ boardMembers: [], committeeMembers, agendaCommitmentIds: ['c1'], defaultLanguage: 'en' });
     expect(recipients.find((r) => r.email === 'ana@unr.edu.ar')!.language).toBe('en');
     expect(supportedLanguageOr('EN ', 'es')).toBe('en');
-    expect(supportedLanguageOr('fr', 'es')).toBe('es');
+    expect(supportedLanguageOr('de', 'es')).toBe('es');
+    expect(supportedLanguageOr('FR', 'es')).toBe('fr');
   });
 
   it('invites nobody from committees when the agenda is about no commitment', () => {

@@ -1,8 +1,15 @@
 /**
- * Every English text of the emails (the message catalog; es.ts has the same keys). Values
- * are i18next strings: `{{name}}` is interpolated, unescaped (the templates escape HTML themselves).
+ * Every English text of the emails (the message catalog; es.ts, fr.ts and pt.ts have the same keys).
+ * Values are i18next strings: `{{name}}` is interpolated, unescaped (the templates escape HTML
+ * themselves); `{{count, number}}`, `{{share, percent}}` and `{{date, date}}`, `{{date, datetime}}`,
+ * `{{date, month}}` are written as the language writes numbers and dates (dates in the zone the
+ * template passes); `_one`/`_other` keys are the plural forms of one text, chosen by `count`.
  */
 export const en = {
+  common: {
+    signature: 'Open Government team, {{sender}}',
+    automatic: 'OGP Local Monitor sent this email on behalf of {{sender}}.',
+  },
   evidenceRequest: {
     subjectRequest: 'Evidence requested: {{milestone}}',
     subjectReminder: 'Reminder {{number}}: evidence still due for {{milestone}}',
@@ -17,8 +24,9 @@ export const en = {
     output: 'Expected output',
     due: 'Due',
     how: 'You can submit the evidence (narrative, links and level of completion) through this personal link:',
-    expires: 'The link expires on',
-    closing: 'Thank you for your work. Open Government Office',
+    button: 'Submit evidence',
+    expires: 'The link expires on {{date, datetime}}.',
+    closing: 'Thank you for your work.',
   },
   escalation: {
     subject: 'Level {{level}} escalation to the Independent Monitoring Body: {{milestone}}',
@@ -33,15 +41,15 @@ export const en = {
   },
   checkIn: {
     subject: {
-      invitation: 'Dialogue Board check-in, {{date}}: {{planTitle}}',
-      update: 'Updated: Dialogue Board check-in, {{date}}: {{planTitle}}',
-      cancellation: 'Cancelled: Dialogue Board check-in, {{date}}: {{planTitle}}',
+      invitation: 'Dialogue Board check-in, {{date, date}}: {{planTitle}}',
+      update: 'Updated: Dialogue Board check-in, {{date, date}}: {{planTitle}}',
+      cancellation: 'Cancelled: Dialogue Board check-in, {{date, date}}: {{planTitle}}',
     },
     greeting: 'Dear {{name}},',
     intro: {
       invitation: 'You are invited to the monthly Dialogue Board check-in of the open government action plan "{{planTitle}}" ({{jurisdictionName}}), where we review its progress together.',
       update: 'The Dialogue Board check-in of the action plan "{{planTitle}}" ({{jurisdictionName}}) has changed. These are its details now:',
-      cancellation: 'The Dialogue Board check-in of the action plan "{{planTitle}}" ({{jurisdictionName}}) planned for {{date}} is cancelled.',
+      cancellation: 'The Dialogue Board check-in of the action plan "{{planTitle}}" ({{jurisdictionName}}) planned for {{date, datetime}} is cancelled.',
     },
     reason: 'Reason: {{reason}}',
     facts: {
@@ -51,16 +59,18 @@ export const en = {
       address: 'Where',
       online: 'Online link',
     },
-    durationValue: '{{count}} minutes',
+    durationValue_one: '{{count, number}} minute',
+    durationValue_other: '{{count, number}} minutes',
     mode: {
       in_person: 'In person',
       online: 'Online',
       hybrid: 'In person and online',
     },
-    joinOnline: 'Join online through this link: {{url}}',
+    joinButton: 'Join online',
     agenda: 'Agenda',
     agendaEmpty: 'The agenda has no items yet.',
-    agendaTotal: 'Total: {{count}} minutes',
+    agendaTotal_one: 'Total: {{count, number}} minute',
+    agendaTotal_other: 'Total: {{count, number}} minutes',
     kind: {
       milestones_due_soon: 'Milestones due soon',
       milestones_overdue: 'Overdue milestones',
@@ -70,39 +80,91 @@ export const en = {
       open_action_items: 'Open action items from earlier check-ins',
       other: 'Other business',
     },
-    itemHeading: '{{kind}}: {{commitment}} ({{count}} min)',
-    itemHeadingPlan: '{{kind}} ({{count}} min)',
+    itemHeading: '{{kind}}: {{commitment}} ({{count, number}} min)',
+    itemHeadingPlan: '{{kind}} ({{count, number}} min)',
     link: {
-      milestoneDue: '{{title}} (due {{date}})',
-      milestoneOverdue: '{{title}} (was due {{date}})',
+      milestoneDue: '{{title}} (due {{date, date}})',
+      milestoneOverdue: '{{title}} (was due {{date, date}})',
       evidence: '{{title}}',
       escalationRecommendation: '{{title}} (level {{level}}): the IMB recommends: {{recommendation}}',
       escalationNoRecommendation: '{{title}} (level {{level}}): no recommendation from the IMB yet',
-      replanning: '{{title}}: from {{from}} to {{to}} ({{reason}})',
-      actionItem: '{{title}} ({{owner}}, due {{date}})',
-      actionItemOverdue: '{{title}} ({{owner}}, due {{date}}, OVERDUE)',
+      replanning: '{{title}}: from {{from, date}} to {{to, date}} ({{reason}})',
+      actionItem: '{{title}} ({{owner}}, due {{date, date}})',
+      actionItemOverdue: '{{title}} ({{owner}}, due {{date, date}}, OVERDUE)',
     },
     addToCalendar: 'Add it to your calendar: the attached invitation (.ics) does it in most mail programs, or use',
     google: 'Google Calendar',
     outlook: 'Outlook',
     feed: 'Every check-in of this plan, as a calendar you can subscribe to:',
     cancelledCalendar: 'The attached cancellation (.ics) removes it from your calendar.',
-    closing: 'Thank you for taking part. Open Government Office',
+    closing: 'Thank you for taking part.',
   },
   closeReminder: {
-    subject: 'Check-in of {{date}} not closed yet: {{planTitle}}',
-    body: 'The Dialogue Board check-in of the action plan "{{planTitle}}" held on {{date}} has no minutes yet.',
+    subject: 'Check-in of {{date, date}} not closed yet: {{planTitle}}',
+    body: 'The Dialogue Board check-in of the action plan "{{planTitle}}" held on {{date, datetime}} has no minutes yet.',
     ask: 'Please record its minutes, attendance, decisions and action items here:',
+    button: 'Record the minutes',
     closing: 'OGP Local Monitor',
   },
   actionItemReminder: {
-    subject: 'Reminder: action item due {{date}}: {{title}}',
+    subject: 'Reminder: action item due {{date, date}}: {{title}}',
     greeting: 'Dear {{name}},',
     body: 'At a Dialogue Board check-in of the action plan "{{planTitle}}" you took on this action item:',
     item: 'Action item',
     due: 'Due',
-    ask: 'Please let the open-government office know its outcome before it is due; it stays on every check-in agenda until it is closed.',
-    closing: 'Thank you. Open Government Office',
+    ask: 'Please let {{sender}} know its outcome before it is due; it stays on every check-in agenda until it is closed.',
+    closing: 'Thank you.',
+  },
+  completion: {
+    no_evidence_available: 'No evidence available',
+    not_started: 'Not started',
+    limited: 'Limited',
+    substantial: 'Substantial',
+    complete: 'Complete',
+  },
+  digest: {
+    subject: '{{planTitle}}: progress in {{month, month}}',
+    preview: 'How the open government commitments of {{jurisdictionName}} progressed in {{month, month}}.',
+    title: 'Monthly summary, {{month, month}}',
+    intro: 'This is the monthly public summary of the open government action plan "{{planTitle}}" of {{jurisdictionName}}: how far each commitment has come and what happened in {{month, month}}.',
+    quiet: 'A quiet month: no milestone was completed, replanned or escalated, and the Dialogue Board recorded no decisions.',
+    progressHeading: 'Progress by commitment',
+    planProgress: 'The plan as a whole',
+    progressValue: '{{level}}: {{share, percent}}',
+    noEvidence: 'No evidence yet',
+    noEvidenceNote: 'No milestone has accepted evidence yet, so progress cannot be measured (this does not mean 0 %).',
+    milestonesWithoutEvidence_one: '{{count, number}} of {{total, number}} milestones has no evidence yet.',
+    milestonesWithoutEvidence_other: '{{count, number}} of {{total, number}} milestones have no evidence yet.',
+    commitmentsWithoutEvidence_one: '{{count, number}} of {{total, number}} commitments has no evidence yet.',
+    commitmentsWithoutEvidence_other: '{{count, number}} of {{total, number}} commitments have no evidence yet.',
+    completedHeading: 'Milestones completed this month',
+    completedItem: '{{title}}: {{level}}, {{date, date}}',
+    evidenceLink: 'Evidence {{number}}',
+    overdueHeading: 'Overdue milestones',
+    overdueItem: '{{title}} (was due {{date, date}})',
+    replannedHeading: 'Replanned milestones',
+    replannedItem: '{{title}}: moved from {{from, date}} to {{to, date}}',
+    reason: 'Reason: {{reason}}',
+    escalationsHeading: 'Escalations to the Independent Monitoring Body',
+    escalationItem: '{{title}} (level {{level}}): {{status}}',
+    escalationStatus: {
+      open: 'open',
+      acknowledged: 'acknowledged by the IMB',
+      resolved: 'resolved',
+    },
+    recommendation: 'The IMB recommends: {{recommendation}}',
+    noRecommendation: 'No recommendation from the IMB yet.',
+    decisionsHeading: 'Decisions of the Dialogue Board',
+    checkInDecisions: 'Check-in of {{date, date}}',
+    nextCheckInHeading: 'Next Dialogue Board check-in',
+    nextCheckIn: 'The Dialogue Board meets next on {{date, datetime}}.',
+    noNextCheckIn: 'No Dialogue Board check-in is scheduled yet.',
+    archive: 'Read this summary on the web',
+    why: 'You receive this summary because you subscribed to the action plan "{{planTitle}}" ({{jurisdictionName}}).',
+    linksLead: 'Your subscription',
+    preferences: 'Change your topics or language',
+    unsubscribe: 'Unsubscribe',
+    closing: 'Thank you for following the plan.',
   },
   subscription: {
     confirm: {
@@ -156,6 +218,13 @@ export const en = {
   },
 };
 
-/** The shape every language's catalog has: the English one's keys, each a string. */
+/**
+ * The shape every language's catalog has: the English one's keys, each a string. A plural text
+ * has one key per CLDR category of its language: English `_one`/`_other`; Spanish, French and
+ * Portuguese also `_many` (un millón de minutos): i18n.spec.ts checks each has exactly the
+ * categories Intl.PluralRules names for it.
+ */
 export type MessageCatalog = DeepStrings<typeof en>;
-type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
+type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> } & {
+  [K in keyof T as K extends `${infer Base}_other` ? `${Base}_${'zero' | 'two' | 'few' | 'many'}` : never]?: string;
+};

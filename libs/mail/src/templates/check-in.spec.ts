@@ -36,6 +36,7 @@ const data: CheckInEmailData = {
   commitmentTitles: { 'c-ocds': 'Contrataciones abiertas' },
   addToCalendar: { google: 'https://calendar.google.com/calendar/render?action=TEMPLATE&text=x', outlook: 'https://outlook.office.com/calendar/0/deeplink/compose?subject=x' },
   feedUrl: 'https://monitor.example/public/plans/p1/check-ins.ics',
+  senderName: 'Municipalidad de Rosario',
 };
 
 describe('renderCheckInEmail', () => {
@@ -48,27 +49,29 @@ describe('renderCheckInEmail', () => {
     expect(email.text).toContain('Duración: 120 minutos');
     expect(email.text).toContain('Modalidad: Presencial y en línea');
     expect(email.text).toContain('Dónde: Palacio Municipal, Buenos Aires 711');
-    expect(email.text).toContain('Puede participar en línea con este enlace: https://meet.example/rosario?x=1&y=2');
-    expect(email.text).toContain('- Hitos que vencen pronto: Contrataciones abiertas (7 min)\n    · OCDS portal online (vence el 15 de marzo de 2027)');
-    expect(email.text).toContain('- Hitos vencidos: Contrataciones abiertas (7 min)\n    · Procurement audit (venció el 10 de febrero de 2027)');
+    expect(email.text).toContain('Enlace para participar en línea: https://meet.example/rosario?x=1&y=2');
+    expect(email.text).toContain('Participar en línea: https://meet.example/rosario?x=1&y=2');
+    expect(email.text).toMatch(/\d\. Hitos que vencen pronto: Contrataciones abiertas \(7 min\)\n    · OCDS portal online \(vence el 15 de marzo de 2027\)/);
+    expect(email.text).toMatch(/\d\. Hitos vencidos: Contrataciones abiertas \(7 min\)\n    · Procurement audit \(venció el 10 de febrero de 2027\)/);
     expect(email.text).toContain('    · Data dictionary');
     expect(email.text).toContain('    · Procurement audit (nivel 1): el MIM recomienda: Assign a data officer');
     expect(email.text).toContain('    · OCDS portal online: del 15 de febrero de 2027 al 15 de marzo de 2027 (Vendor delay)');
-    expect(email.text).toContain('- Tareas pendientes de reuniones anteriores (7 min)\n    · Share the dataset (PoliLab UNR, venció el 20 de febrero de 2027, VENCIDA)');
-    expect(email.text).toContain('- Calendario del segundo semestre (10 min)');
+    expect(email.text).toMatch(/\d\. Tareas pendientes de reuniones anteriores \(7 min\)\n    · Share the dataset \(PoliLab UNR, venció el 20 de febrero de 2027, VENCIDA\)/);
+    expect(email.text).toMatch(/\d\. Calendario del segundo semestre \(10 min\)/);
     expect(email.text).toContain('Total: 52 minutos');
     expect(email.text).toContain(data.addToCalendar.google);
     expect(email.text).toContain(data.addToCalendar.outlook);
     expect(email.text).toContain(data.feedUrl);
-    expect(email.html).toContain('<a href="https://meet.example/rosario?x=1&amp;y=2">');
-    expect(email.html).toContain('<h3>Orden del día</h3>');
+    expect(email.html).toContain('href="https://meet.example/rosario?x=1&amp;y=2"');
+    expect(email.html).toContain('Orden del día</div>');
+    expect(email.text).toContain('Gracias por participar.\nEquipo de Gobierno Abierto, Municipalidad de Rosario');
   });
 
   it('invites in English from the same agenda', () => {
     const email = renderCheckInEmail('en', data);
     expect(email.subject).toBe('Dialogue Board check-in, 2 March 2027: Rosario action plan');
     expect(email.text).toContain('When: 2 March 2027');
-    expect(email.text).toContain('- Overdue milestones: Contrataciones abiertas (7 min)\n    · Procurement audit (was due 10 February 2027)');
+    expect(email.text).toMatch(/\d\. Overdue milestones: Contrataciones abiertas \(7 min\)\n    · Procurement audit \(was due 10 February 2027\)/);
     expect(email.text).toContain('Procurement audit (level 1): the IMB recommends: Assign a data officer');
     expect(email.text).toContain('Share the dataset (PoliLab UNR, due 20 February 2027, OVERDUE)');
   });
@@ -79,7 +82,8 @@ describe('renderCheckInEmail', () => {
     expect(inPerson.text).not.toContain('meet.example');
     const online = renderCheckInEmail('en', { ...data, mode: MeetingMode.Online });
     expect(online.text).not.toContain('Palacio Municipal');
-    expect(online.text).toContain('Join online through this link: https://meet.example/rosario?x=1&y=2');
+    expect(online.text).toContain('Online link: https://meet.example/rosario?x=1&y=2');
+    expect(online.html).toContain('Join online');
   });
 
   it('says what changed in an update and why in a cancellation, without the agenda', () => {
@@ -105,20 +109,20 @@ describe('renderCheckInEmail', () => {
 
 describe('renderCheckInCloseReminderEmail', () => {
   it('asks the coordinator for the minutes of a past check-in, with the link', () => {
-    const email = renderCheckInCloseReminderEmail('en', { planTitle: 'Rosario action plan', startsAt: data.startsAt, timeZone: data.timeZone, checkInUrl: 'https://monitor.example/check-ins/k1' });
+    const email = renderCheckInCloseReminderEmail('en', { planTitle: 'Rosario action plan', startsAt: data.startsAt, timeZone: data.timeZone, checkInUrl: 'https://monitor.example/check-ins/k1', senderName: 'Municipality of Rosario' });
     expect(email.subject).toBe('Check-in of 2 March 2027 not closed yet: Rosario action plan');
     expect(email.text).toContain('https://monitor.example/check-ins/k1');
-    expect(renderCheckInCloseReminderEmail('es', { planTitle: 'P', startsAt: data.startsAt, timeZone: data.timeZone, checkInUrl: 'https://x' }).subject).toBe('Reunión del 2 de marzo de 2027 sin cerrar: P');
+    expect(renderCheckInCloseReminderEmail('es', { planTitle: 'P', startsAt: data.startsAt, timeZone: data.timeZone, checkInUrl: 'https://x', senderName: 'Rosario' }).subject).toBe('Reunión del 2 de marzo de 2027 sin cerrar: P');
   });
 });
 
 describe('renderActionItemReminderEmail', () => {
   it('reminds the owner in their language of the item and its due date in local time', () => {
-    const email = renderActionItemReminderEmail('es', { ownerName: 'PoliLab UNR', title: 'Compartir el conjunto de datos', dueAt: new Date('2027-03-10T15:00:00Z'), timeZone: 'America/Argentina/Cordoba', planTitle: 'Plan Rosario' });
+    const email = renderActionItemReminderEmail('es', { ownerName: 'PoliLab UNR', title: 'Compartir el conjunto de datos', dueAt: new Date('2027-03-10T15:00:00Z'), timeZone: 'America/Argentina/Cordoba', planTitle: 'Plan Rosario', senderName: 'Municipalidad de Rosario' });
     expect(email.subject).toBe('Recordatorio: tarea con vencimiento el 10 de marzo de 2027: Compartir el conjunto de datos');
     expect(email.text).toContain('Estimado/a PoliLab UNR:');
     expect(email.text).toContain('Tarea: Compartir el conjunto de datos');
     expect(email.text).toContain('12:00');
-    expect(renderActionItemReminderEmail('en', { ownerName: 'O', title: 'T', dueAt: new Date('2027-03-10T15:00:00Z'), timeZone: 'Europe/Madrid', planTitle: 'P' }).text).toContain('Due: 10 March 2027 at 16:00');
+    expect(renderActionItemReminderEmail('en', { ownerName: 'O', title: 'T', dueAt: new Date('2027-03-10T15:00:00Z'), timeZone: 'Europe/Madrid', planTitle: 'P', senderName: 'Ayuntamiento de Madrid' }).text).toContain('Due: 10 March 2027 at 16:00');
   });
 });

@@ -1,7 +1,8 @@
 import type { AgendaItem, AgendaLink, Language, MeetingMode } from '@app/domain';
-import { t } from '../i18n';
-import { escapeHtml, formatDate, formatDateTime } from './format';
+import { t, translatorFor } from '../i18n';
+import { formatDateTime } from './format';
 import type { RenderedEmail } from './index';
+import { type Block, renderLayout } from './layout';
 
 export type CheckInEmailKind = 'invitation' | 'update' | 'cancellation';
 
@@ -24,6 +25,8 @@ export interface CheckInEmailData {
   /** The plan's public iCalendar feed. */
   feedUrl: string;
   cancelledReason?: string;
+  /** Who signs: the jurisdiction's name. */
+  senderName: string;
 }
 
 /** One agenda item as the reader's language writes it: a heading and one line per link. */
@@ -41,11 +44,11 @@ export function agendaItemLines(language: Language, item: AgendaItem, commitment
 export function agendaLinkText(language: Language, link: AgendaLink, timeZone: string): string {
   const d = link.details;
   if (!d) return link.label;
-  const date = (iso: string | undefined) => (iso ? formatDate(new Date(iso), language, timeZone) : '');
+  const date = (iso: string | undefined) => (iso ? new Date(iso) : '');
   const title = d.title ?? d.milestoneTitle ?? link.label;
   switch (link.type) {
     case 'milestone':
-      return d.dueAt ? t(language, d.overdue ? 'checkIn.link.milestoneOverdue' : 'checkIn.link.milestoneDue', { title, date: date(d.dueAt) }) : title;
+      return d.dueAt ? t(language, d.overdue ? 'checkIn.link.milestoneOverdue' : 'checkIn.link.milestoneDue', { title, date: date(d.dueAt), timeZone }) : title;
     case 'evidence':
       return t(language, 'checkIn.link.evidence', { title });
     case 'escalation':
@@ -53,9 +56,9 @@ export function agendaLinkText(language: Language, link: AgendaLink, timeZone: s
         ? t(language, 'checkIn.link.escalationRecommendation', { title, level: d.level ?? 1, recommendation: d.recommendation })
         : t(language, 'checkIn.link.escalationNoRecommendation', { title, level: d.level ?? 1 });
     case 'replanning':
-      return t(language, 'checkIn.link.replanning', { title, from: date(d.previousDueAt), to: date(d.newDueAt), reason: d.reason ?? '' });
+      return t(language, 'checkIn.link.replanning', { title, from: date(d.previousDueAt), to: date(d.newDueAt), reason: d.reason ?? '', timeZone });
     case 'action_item':
-      return t(language, d.overdue ? 'checkIn.link.actionItemOverdue' : 'checkIn.link.actionItem', { title, owner: d.ownerName ?? '', date: date(d.dueAt) });
+      return t(language, d.overdue ? 'checkIn.link.actionItemOverdue' : 'checkIn.link.actionItem', { title, owner: d.ownerName ?? '', date: date(d.dueAt), timeZone });
     default:
       return link.label;
   }
@@ -63,107 +66,112 @@ export function agendaLinkText(language: Language, link: AgendaLink, timeZone: s
 
 /** An invitation to a check-in, an update of it (date, place) or its cancellation, in the recipient's language. */
 export function renderCheckInEmail(language: Language, input: CheckInEmailData): RenderedEmail {
-  const when = formatDateTime(input.startsAt, language, input.timeZone);
-  const values = { planTitle: input.planTitle, jurisdictionName: input.jurisdictionName, date: when };
-  const subject = t(language, `checkIn.subject.${input.kind}`, { ...values, date: formatDate(input.startsAt, language, input.timeZone) });
+  const say = translatorFor(language, input.timeZone);
+  const values = { planTitle: input.planTitle, jurisdictionName: input.jurisdictionName, date: input.startsAt };
+  const subject = say(`checkIn.subject.${input.kind}`, values);
   const cancelled = input.kind === 'cancellation';
-  const greeting = t(language, 'checkIn.greeting', { name: input.recipientName });
-  const intro = t(language, `checkIn.intro.${input.kind}`, values);
-  const reason = cancelled && input.cancelledReason ? t(language, 'checkIn.reason', { reason: input.cancelledReason }) : null;
-
   const showAddress = input.mode !== 'online' && input.address;
   const showLink = input.mode !== 'in_person' && input.onlineUrl;
-  const facts: [string, string][] = [
-    [t(language, 'checkIn.facts.when'), when],
-    [t(language, 'checkIn.facts.duration'), t(language, 'checkIn.durationValue', { count: input.durationMinutes })],
-    [t(language, 'checkIn.facts.mode'), t(language, `checkIn.mode.${input.mode}`)],
-    ...(showAddress ? ([[t(language, 'checkIn.facts.address'), input.address!]] as [string, string][]) : []),
+  const rows: [string, string | { text: string; href: string }][] = [
+    [say('checkIn.facts.when'), formatDateTime(input.startsAt, language, input.timeZone)],
+    [say('checkIn.facts.duration'), say('checkIn.durationValue', { count: input.durationMinutes })],
+    [say('checkIn.facts.mode'), say(`checkIn.mode.${input.mode}`)],
+    ...(showAddress ? ([[say('checkIn.facts.address'), input.address!]] as [string, string][]) : []),
+    ...(showLink && !cancelled ? ([[say('checkIn.facts.online'), { text: input.onlineUrl!, href: input.onlineUrl! }]] as [string, { text: string; href: string }][]) : []),
   ];
   const agenda = input.agenda.map((item) => agendaItemLines(language, item, input.commitmentTitles, input.timeZone));
   const total = input.agenda.reduce((sum, item) => sum + item.durationMinutes, 0);
-  const closing = t(language, 'checkIn.closing');
+  const reason = cancelled && input.cancelledReason ? say('checkIn.reason', { reason: input.cancelledReason }) : null;
 
-  const text = [
-    greeting,
-    '',
-    intro,
-    ...(reason ? ['', reason] : []),
-    '',
-    ...facts.map(([label, value]) => `${label}: ${value}`),
-    ...(showLink && !cancelled ? [t(language, 'checkIn.joinOnline', { url: input.onlineUrl! })] : []),
+  const blocks: Block[] = [
+    { kind: 'text', text: say('checkIn.greeting', { name: input.recipientName }) },
+    { kind: 'text', text: say(`checkIn.intro.${input.kind}`, values) },
+    ...(reason ? ([{ kind: 'text', text: reason }] as Block[]) : []),
+    { kind: 'facts', rows },
+    ...(showLink && !cancelled ? ([{ kind: 'button', text: say('checkIn.joinButton'), href: input.onlineUrl! }] as Block[]) : []),
     ...(cancelled
-      ? ['', t(language, 'checkIn.cancelledCalendar')]
-      : [
-          '',
-          t(language, 'checkIn.agenda'),
-          ...(agenda.length ? agenda.flatMap(({ heading, lines }) => [`- ${heading}`, ...lines.map((line) => `    · ${line}`)]) : [t(language, 'checkIn.agendaEmpty')]),
-          ...(agenda.length ? [t(language, 'checkIn.agendaTotal', { count: total })] : []),
-          '',
-          `${t(language, 'checkIn.addToCalendar')}:`,
-          `${t(language, 'checkIn.google')}: ${input.addToCalendar.google}`,
-          `${t(language, 'checkIn.outlook')}: ${input.addToCalendar.outlook}`,
-        ]),
-    '',
-    t(language, 'checkIn.feed'),
-    input.feedUrl,
-    '',
-    closing,
-  ].join('\n');
-
-  const a = (url: string, label = url) => `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
-  const html = [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(intro)}</p>`,
-    ...(reason ? [`<p>${escapeHtml(reason)}</p>`] : []),
-    `<ul>${facts.map(([label, value]) => `<li><strong>${escapeHtml(label)}:</strong> ${escapeHtml(value)}</li>`).join('')}${
-      showLink ? `<li><strong>${escapeHtml(t(language, 'checkIn.facts.online'))}:</strong> ${a(input.onlineUrl!)}</li>` : ''
-    }</ul>`,
-    ...(cancelled
-      ? [`<p>${escapeHtml(t(language, 'checkIn.cancelledCalendar'))}</p>`]
-      : [
-          `<h3>${escapeHtml(t(language, 'checkIn.agenda'))}</h3>`,
+      ? ([{ kind: 'text', text: say('checkIn.cancelledCalendar') }] as Block[])
+      : ([
+          { kind: 'heading', text: say('checkIn.agenda') },
           agenda.length
-            ? `<ol>${agenda.map(({ heading, lines }) => `<li>${escapeHtml(heading)}${lines.length ? `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : ''}</li>`).join('')}</ol><p>${escapeHtml(t(language, 'checkIn.agendaTotal', { count: total }))}</p>`
-            : `<p>${escapeHtml(t(language, 'checkIn.agendaEmpty'))}</p>`,
-          `<p>${escapeHtml(t(language, 'checkIn.addToCalendar'))} ${a(input.addToCalendar.google, t(language, 'checkIn.google'))} · ${a(input.addToCalendar.outlook, t(language, 'checkIn.outlook'))}</p>`,
-        ]),
-    `<p>${escapeHtml(t(language, 'checkIn.feed'))}<br>${a(input.feedUrl)}</p>`,
-    `<p>${escapeHtml(closing)}</p>`,
-  ].join('\n');
-  return { subject, text, html };
+            ? { kind: 'list', ordered: true, items: agenda.map(({ heading, lines }) => ({ text: heading, children: lines })) }
+            : { kind: 'text', text: say('checkIn.agendaEmpty') },
+          ...(agenda.length ? [{ kind: 'text', text: say('checkIn.agendaTotal', { count: total }) }] : []),
+          {
+            kind: 'links',
+            lead: say('checkIn.addToCalendar'),
+            links: [
+              { text: say('checkIn.google'), href: input.addToCalendar.google },
+              { text: say('checkIn.outlook'), href: input.addToCalendar.outlook },
+            ],
+          },
+        ] as Block[])),
+    { kind: 'link', lead: say('checkIn.feed'), href: input.feedUrl },
+  ];
+  return {
+    subject,
+    ...renderLayout({
+      language,
+      subject,
+      preview: say(`checkIn.intro.${input.kind}`, values),
+      header: input.senderName,
+      blocks,
+      signature: [say('checkIn.closing'), say('common.signature', { sender: input.senderName })],
+      footer: [{ kind: 'text', text: say('common.automatic', { sender: input.senderName }) }],
+    }),
+  };
 }
 
 /** To the coordinator: a check-in whose date has passed has no minutes yet. */
-export function renderCheckInCloseReminderEmail(language: Language, input: { planTitle: string; startsAt: Date; timeZone: string; checkInUrl: string }): RenderedEmail {
-  const date = formatDateTime(input.startsAt, language, input.timeZone);
-  const subject = t(language, 'closeReminder.subject', { planTitle: input.planTitle, date: formatDate(input.startsAt, language, input.timeZone) });
-  const body = t(language, 'closeReminder.body', { planTitle: input.planTitle, date });
-  const ask = t(language, 'closeReminder.ask');
-  const closing = t(language, 'closeReminder.closing');
-  const text = [body, '', ask, input.checkInUrl, '', closing].join('\n');
-  const html = [`<p>${escapeHtml(body)}</p>`, `<p>${escapeHtml(ask)}<br><a href="${escapeHtml(input.checkInUrl)}">${escapeHtml(input.checkInUrl)}</a></p>`, `<p>${escapeHtml(closing)}</p>`].join('\n');
-  return { subject, text, html };
+export function renderCheckInCloseReminderEmail(language: Language, input: { planTitle: string; startsAt: Date; timeZone: string; checkInUrl: string; senderName: string }): RenderedEmail {
+  const say = translatorFor(language, input.timeZone);
+  const subject = say('closeReminder.subject', { planTitle: input.planTitle, date: input.startsAt });
+  const body = say('closeReminder.body', { planTitle: input.planTitle, date: input.startsAt });
+  return {
+    subject,
+    ...renderLayout({
+      language,
+      subject,
+      preview: body,
+      header: input.senderName,
+      blocks: [
+        { kind: 'text', text: body },
+        { kind: 'button', text: say('closeReminder.button'), href: input.checkInUrl },
+        { kind: 'link', lead: say('closeReminder.ask'), href: input.checkInUrl },
+      ],
+      signature: [say('closeReminder.closing')],
+    }),
+  };
 }
 
 /** To an action item's owner, before its due date. */
-export function renderActionItemReminderEmail(language: Language, input: { ownerName: string; title: string; dueAt: Date; timeZone: string; planTitle: string }): RenderedEmail {
-  const due = formatDateTime(input.dueAt, language, input.timeZone);
-  const subject = t(language, 'actionItemReminder.subject', { title: input.title, date: formatDate(input.dueAt, language, input.timeZone) });
-  const greeting = t(language, 'actionItemReminder.greeting', { name: input.ownerName });
-  const body = t(language, 'actionItemReminder.body', { planTitle: input.planTitle });
-  const facts: [string, string][] = [
-    [t(language, 'actionItemReminder.item'), input.title],
-    [t(language, 'actionItemReminder.due'), due],
-  ];
-  const ask = t(language, 'actionItemReminder.ask');
-  const closing = t(language, 'actionItemReminder.closing');
-  const text = [greeting, '', body, '', ...facts.map(([label, value]) => `${label}: ${value}`), '', ask, '', closing].join('\n');
-  const html = [
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(body)}</p>`,
-    `<ul>${facts.map(([label, value]) => `<li><strong>${escapeHtml(label)}:</strong> ${escapeHtml(value)}</li>`).join('')}</ul>`,
-    `<p>${escapeHtml(ask)}</p>`,
-    `<p>${escapeHtml(closing)}</p>`,
-  ].join('\n');
-  return { subject, text, html };
+export function renderActionItemReminderEmail(
+  language: Language,
+  input: { ownerName: string; title: string; dueAt: Date; timeZone: string; planTitle: string; senderName: string },
+): RenderedEmail {
+  const say = translatorFor(language, input.timeZone);
+  const subject = say('actionItemReminder.subject', { title: input.title, date: input.dueAt });
+  return {
+    subject,
+    ...renderLayout({
+      language,
+      subject,
+      preview: input.title,
+      header: input.senderName,
+      blocks: [
+        { kind: 'text', text: say('actionItemReminder.greeting', { name: input.ownerName }) },
+        { kind: 'text', text: say('actionItemReminder.body', { planTitle: input.planTitle }) },
+        {
+          kind: 'facts',
+          rows: [
+            [say('actionItemReminder.item'), input.title],
+            [say('actionItemReminder.due'), formatDateTime(input.dueAt, language, input.timeZone)],
+          ],
+        },
+        { kind: 'text', text: say('actionItemReminder.ask', { sender: input.senderName }) },
+      ],
+      signature: [say('actionItemReminder.closing'), say('common.signature', { sender: input.senderName })],
+      footer: [{ kind: 'text', text: say('common.automatic', { sender: input.senderName }) }],
+    }),
+  };
 }

@@ -10,6 +10,7 @@ const data = {
   linkExpiresAt: new Date('2027-05-30T23:59:00Z'),
   timeZone: 'America/Argentina/Cordoba',
   reminderNumber: 0,
+  senderName: 'Municipalidad de Rosario',
 };
 
 describe('renderEvidenceRequestEmail', () => {
@@ -21,7 +22,8 @@ describe('renderEvidenceRequestEmail', () => {
     expect(email.text).toContain('Fecha límite: 31 de marzo de 2027'); // 20:59 in Córdoba (UTC-3)
     expect(email.text).toContain('20:59');
     expect(email.text).toContain(data.uploadUrl);
-    expect(email.html).toContain(`<a href="${data.uploadUrl}">`);
+    expect(email.html).toContain(`href="${data.uploadUrl}"`);
+    expect(email.text).toContain('Gracias por su trabajo.\nEquipo de Gobierno Abierto, Municipalidad de Rosario');
   });
 
   it('writes reminders in English, numbered', () => {
@@ -44,7 +46,7 @@ describe('renderEvidenceRequestEmail after the committee returned the evidence',
     expect(email.subject).toBe('Evidencia devuelta: Gender-disaggregated data inventory completed');
     expect(email.text).toContain('El comité de seguimiento revisó la evidencia enviada y la devolvió con estos comentarios:\n\nFalta el enlace al portal');
     expect(email.text).toContain('Les pedimos enviar nueva evidencia para este hito:');
-    expect(email.html).toContain('<blockquote>Falta el enlace al portal</blockquote>');
+    expect(email.html).toMatch(/<blockquote[^>]*>Falta el enlace al portal<\/blockquote>/);
   });
 });
 
@@ -57,6 +59,7 @@ describe('renderEscalationEmail', () => {
     level: 2,
     reason: 'overdue' as const,
     timeZone: 'America/Argentina/Cordoba',
+    senderName: 'Municipalidad de Rosario',
   };
 
   it('tells the IMB in Spanish why, at which level, and what to do', () => {
