@@ -24,6 +24,11 @@ export class MailSink {
   /** Recipients the server refuses with a permanent 550 (to test bad addresses). */
   readonly rejectRecipients = new Set<string>();
   /**
+   * While above 0, each recipient is answered `421 4.7.0 Try again later` (a relay throttling) and
+   * the count goes down by one: tests of retries with backoff.
+   */
+  throttleRecipients = 0;
+  /**
    * Runs after a message is stored and before the server answers 250 (tests use it to kill the
    * sender at the worst moment: the message has arrived, the sender has not heard so).
    */
@@ -43,6 +48,10 @@ export class MailSink {
       logger: false,
       onRcptTo: (address, _session, callback) => {
         if (this.rejectRecipients.has(address.address.toLowerCase())) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        if (this.throttleRecipients > 0) {
+          this.throttleRecipients--;
+          return callback(Object.assign(new Error('4.7.0 Try again later'), { responseCode: 421 }));
+        }
         callback();
       },
       onData: (stream, session, callback) => {
@@ -73,6 +82,8 @@ export class MailSink {
       this.smtp!.once('error', reject);
       this.smtp!.listen(options.port ?? 0, host, () => resolve());
     });
+    // A client that dies mid-session (a killed worker) resets its socket: that ends its session, not the sink.
+    this.smtp.on('error', () => undefined);
     const port = (this.smtp.server.address() as AddressInfo).port;
     return { port, url: `smtp://${host}:${port}` };
   }

@@ -10,6 +10,8 @@ export interface OutgoingEmail {
   messageId: string;
   /** A calendar invitation: sent as a text/calendar alternative (method=…) and an .ics attachment. */
   calendarEvent?: CalendarEventAttachment | null;
+  /** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058). */
+  headers?: Record<string, string> | null;
 }
 
 /** An iCalendar object sent with an email so calendar clients show it as an invitation or cancellation. */
@@ -49,6 +51,12 @@ export const SMTP_SEND_DEADLINE_MS = 90_000;
  */
 export class SmtpDeadlineExceededError extends Error {}
 
+/**
+ * The pool: nodemailer's defaults (5 connections, 100 messages each before a fresh connection).
+ * The outbox's batched path keeps at most OUTBOX_BATCH_CONCURRENCY messages queued on it.
+ */
+export const SMTP_POOL = { maxConnections: 5, maxMessages: 100 } as const;
+
 /** A pooled SMTP connection from SMTP_URL. The outbox is its only caller. */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
@@ -57,7 +65,7 @@ export class MailTransport implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     // Bounded waits: a hung server fails the attempt (and Temporal retries it) instead of holding it for minutes.
-    this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_TIMEOUTS });
+    this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_POOL, ...SMTP_TIMEOUTS });
   }
 
   async send(email: OutgoingEmail, deadlineMs: number = SMTP_SEND_DEADLINE_MS): Promise<void> {
@@ -70,6 +78,7 @@ export class MailTransport implements OnApplicationShutdown {
       messageId: email.messageId,
       // nodemailer adds it as a text/calendar alternative with this method, and as an attachment.
       icalEvent: email.calendarEvent ? { method: email.calendarEvent.method, filename: email.calendarEvent.filename, content: email.calendarEvent.content } : undefined,
+      headers: email.headers ?? undefined,
     });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {

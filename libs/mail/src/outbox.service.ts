@@ -14,6 +14,44 @@ export interface EmailToSend extends RenderedEmail {
   jurisdictionId?: string | null;
   /** A calendar invitation (METHOD:REQUEST) or cancellation (METHOD:CANCEL) sent with the email, and again with a resend. */
   calendarEvent?: CalendarEventAttachment;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post), stored with the row and sent again with a resend. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * One message of a batch (sendBatch): its body is a digest issue (digest_issue) filled with the
+ * recipient's values (`%%name%%` markers: their preferences and unsubscribe links), stored by
+ * reference; the row keeps the values, so a resend sends the same text.
+ */
+export interface BatchEmail {
+  idempotencyKey: string;
+  to: string;
+  subject: string;
+  jurisdictionId?: string | null;
+  headers?: Record<string, string>;
+  template: { digestIssueId: string; values: Record<string, string> };
+}
+
+/** What sendBatch did with one message, in the order given. */
+export type BatchOutcome = 'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed' | 'not_sent';
+
+export interface BatchResult {
+  /** One per email, in order. `not_sent`: left pending after a transient failure (retry the batch). */
+  outcomes: BatchOutcome[];
+  /** Emails whose outcome is final (not `not_sent`) as a prefix: every email before this index is settled. */
+  settled: number;
+  /** The transient failure that stopped the batch (relay throttling, down), when one did. */
+  transientError: string | null;
+  /** Permanent refusals: index → the relay's answer. */
+  refusals: Map<number, string>;
+}
+
+/** How many messages of a batch are with the SMTP pool at once (it has SMTP_POOL.maxConnections connections). */
+export const OUTBOX_BATCH_CONCURRENCY = 20;
+
+/** Fills `%%name%%` markers of a digest issue's text or HTML with one recipient's values. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/%%([A-Za-z][A-Za-z0-9_]*)%%/g, (marker, name: string) => values[name] ?? marker);
 }
 
 export type SendOutcome = 'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed';
@@ -77,7 +115,216 @@ export class OutboxService {
       return before;
     });
     if (!row) return null;
-    return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId, calendarEvent: row.calendarEvent ?? undefined });
+    // The row exists, so send() uses it as stored (a digest's body by reference, its headers).
+    return this.send({ idempotencyKey: row.idempotencyKey, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? '', jurisdictionId: row.jurisdictionId, calendarEvent: row.calendarEvent ?? undefined, headers: row.headers ?? undefined });
+  }
+
+  /**
+   * Sends many messages with the guarantees of `send`, at the pace of the SMTP pool: one INSERT for
+   * every row (ON CONFLICT DO NOTHING: a key already known keeps its row and state), one SELECT of
+   * their states, then a sliding window: rows are claimed `pending → sending` a group at a time (one
+   * UPDATE, committed before any of them goes to the relay), at most `concurrency` are with the pool,
+   * and results are written in bulk (one UPDATE per outcome and group). Exactly once as in `send`:
+   * a row found `sending` (an earlier attempt died while it was with the relay) becomes `unconfirmed`
+   * and is not sent again; `sent`, `failed` and `unconfirmed` rows are not sent; 5xx → `failed`; a
+   * send past the deadline → `unconfirmed`. The first transient failure (4xx such as 421 throttling,
+   * a relay down) stops claiming: rows in flight finish, the failed ones go back to `pending`, and the
+   * result says so (`transientError`) for the caller to retry later without losing anyone.
+   *
+   * The caller guarantees that no other live sendBatch holds these keys (the digest holds a lock per
+   * plan and month); a single `send`/`resend` of one of them is kept apart by the key's advisory lock.
+   * `onSettled(n, outcomes)` is called as the settled prefix grows (for heartbeats with a cursor).
+   */
+  async sendBatch(emails: BatchEmail[], options: { concurrency?: number; onSettled?: (settled: number, outcomes: readonly (BatchOutcome | undefined)[]) => void } = {}): Promise<BatchResult> {
+    const concurrency = Math.max(1, options.concurrency ?? OUTBOX_BATCH_CONCURRENCY);
+    const outcomes: (BatchOutcome | undefined)[] = new Array(emails.length).fill(undefined);
+    const refusals = new Map<number, string>();
+    if (emails.length === 0) return { outcomes: [], settled: 0, transientError: null, refusals };
+    const keys = emails.map((e) => e.idempotencyKey);
+    await this.dataSource.query(
+      `INSERT INTO outbox_message (idempotency_key, to_address, subject, text_body, html_body, status, message_id, jurisdiction_id, headers, digest_issue_id, template_values)
+       SELECT k, t, s, '', NULL, 'pending', m, j, h::jsonb, d, v::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[], $8::text[]) AS x(k, t, s, m, j, h, d, v)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      [
+        keys,
+        emails.map((e) => e.to),
+        emails.map((e) => e.subject),
+        keys.map(messageIdOf),
+        emails.map((e) => e.jurisdictionId ?? null),
+        emails.map((e) => (e.headers ? JSON.stringify(e.headers) : null)),
+        emails.map((e) => e.template.digestIssueId),
+        emails.map((e) => JSON.stringify(e.template.values)),
+      ],
+    );
+    const rows: BatchRow[] = await this.dataSource.query(
+      `SELECT id, idempotency_key AS key, status, to_address AS "to", subject, message_id AS "messageId", headers, digest_issue_id AS "digestIssueId", template_values AS "values"
+       FROM outbox_message WHERE idempotency_key = ANY($1::text[])`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    const index = new Map(keys.map((key, i) => [key, i]));
+
+    // Rows an earlier, dead attempt left with the relay: delivery unknown, never sent again.
+    const orphans = rows.filter((row) => row.status === OutboxStatus.Sending).map((row) => row.id);
+    if (orphans.length) {
+      await this.dataSource.query(
+        `UPDATE outbox_message SET status = 'unconfirmed', last_error = 'An earlier attempt stopped while sending; the message may or may not have been delivered.'
+         WHERE id = ANY($1::uuid[]) AND status = 'sending'`,
+        [orphans],
+      );
+      this.logger.warn({ msg: 'emails unconfirmed: an earlier batch died mid-send; not sent again', count: orphans.length });
+    }
+    const pending: number[] = [];
+    keys.forEach((key, i) => {
+      const row = byKey.get(key);
+      switch (row?.status) {
+        case OutboxStatus.Sent:
+          outcomes[i] = 'already_sent';
+          break;
+        case OutboxStatus.Failed:
+          outcomes[i] = 'failed_permanently';
+          break;
+        case OutboxStatus.Unconfirmed:
+        case OutboxStatus.Sending:
+          outcomes[i] = 'unconfirmed';
+          break;
+        default:
+          pending.push(i);
+      }
+    });
+
+    let settled = 0;
+    const advance = () => {
+      const before = settled;
+      while (settled < outcomes.length && outcomes[settled] !== undefined && outcomes[settled] !== 'not_sent') settled++;
+      if (settled !== before) options.onSettled?.(settled, outcomes);
+    };
+    advance();
+
+    const bodies = new Map<string, Promise<{ text: string; html: string | null }>>();
+    const issueBody = (id: string) => {
+      let body = bodies.get(id);
+      if (!body) {
+        body = this.dataSource.query(`SELECT text, html FROM digest_issue WHERE id = $1`, [id]).then((found: { text: string; html: string }[]) => {
+          if (!found[0]) throw new Error(`digest issue ${id} is missing`);
+          return found[0];
+        });
+        bodies.set(id, body);
+      }
+      return body;
+    };
+
+    let transientError: string | null = null;
+    const group = Math.max(1, Math.ceil(concurrency / 2));
+    let next = 0;
+    let inFlight = 0;
+    const results: { sent: string[]; failed: [string, string][]; unconfirmed: [string, string][]; pending: [string, string][] } = { sent: [], failed: [], unconfirmed: [], pending: [] };
+    const flush = async () => {
+      const { sent, failed, unconfirmed, pending: back } = results;
+      results.sent = [];
+      results.failed = [];
+      results.unconfirmed = [];
+      results.pending = [];
+      const writes: Promise<unknown>[] = [];
+      if (sent.length) writes.push(this.dataSource.query(`UPDATE outbox_message SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ANY($1::uuid[])`, [sent]));
+      for (const [status, list] of [['failed', failed], ['unconfirmed', unconfirmed], ['pending', back]] as const) {
+        if (list.length)
+          writes.push(
+            this.dataSource.query(`UPDATE outbox_message o SET status = $3, last_error = x.e FROM unnest($1::uuid[], $2::text[]) AS x(id, e) WHERE o.id = x.id`, [list.map((r) => r[0]), list.map((r) => r[1]), status]),
+          );
+      }
+      await Promise.all(writes);
+    };
+
+    const sendOne = async (i: number, row: BatchRow): Promise<void> => {
+      try {
+        const body = await issueBody(row.digestIssueId);
+        const values = row.values ?? {};
+        await this.transport.send({ to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values), messageId: row.messageId, headers: row.headers });
+        results.sent.push(row.id);
+        outcomes[i] = 'sent';
+      } catch (error) {
+        const lastError = String((error as Error).message ?? error).slice(0, 2000);
+        if (error instanceof SmtpDeadlineExceededError) {
+          results.unconfirmed.push([row.id, `${lastError}; the message may or may not have been delivered.`]);
+          outcomes[i] = 'unconfirmed';
+        } else if (isPermanentSmtpFailure(error)) {
+          results.failed.push([row.id, lastError]);
+          refusals.set(i, lastError);
+          outcomes[i] = 'failed_permanently';
+        } else {
+          results.pending.push([row.id, lastError]);
+          outcomes[i] = 'not_sent';
+          transientError ??= lastError;
+        }
+      }
+    };
+
+    // The sliding window: claim a group when there is room for it, send, write results in bulk.
+    await new Promise<void>((resolve, reject) => {
+      let claiming = false;
+      let flushing: Promise<void> = Promise.resolve();
+      let failed = false;
+      const fail = (error: unknown) => {
+        if (!failed) {
+          failed = true;
+          reject(error);
+        }
+      };
+      const settle = () => {
+        flushing = flushing.then(flush).then(advance);
+        return flushing;
+      };
+      const pump = () => {
+        if (failed) return;
+        if (claiming) return;
+        const room = concurrency - inFlight;
+        if (next >= pending.length || transientError !== null) {
+          if (inFlight === 0) settle().then(() => resolve(), fail);
+          return;
+        }
+        if (room < group && inFlight > 0) return;
+        const chosen = pending.slice(next, next + Math.min(room, group));
+        next += chosen.length;
+        claiming = true;
+        const ids = chosen.map((i) => byKey.get(keys[i])!.id);
+        this.dataSource
+          .query(
+            `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1
+             WHERE id = ANY($1::uuid[]) AND status = 'pending' AND pg_try_advisory_xact_lock(hashtext(idempotency_key)) RETURNING id`,
+            [ids],
+          )
+          .then((claimed: { id: string }[] | [{ id: string }[], number]) => {
+            claiming = false;
+            const got = new Set((Array.isArray(claimed[0]) ? (claimed[0] as { id: string }[]) : (claimed as { id: string }[])).map((r) => r.id));
+            for (const i of chosen) {
+              const row = byKey.get(keys[i])!;
+              // Taken meanwhile by a single send (a coordinator's resend holds its key): not ours to send.
+              if (!got.has(row.id)) {
+                outcomes[i] = 'unconfirmed';
+                continue;
+              }
+              inFlight++;
+              sendOne(i, row).then(() => {
+                inFlight--;
+                if (results.sent.length + results.failed.length + results.unconfirmed.length + results.pending.length >= group) settle().catch(fail);
+                pump();
+              }, fail);
+            }
+            pump();
+          }, fail);
+      };
+      pump();
+    });
+    advance();
+    return { outcomes: outcomes.map((o) => o ?? 'not_sent'), settled, transientError, refusals };
+  }
+
+  private async templatedBody(manager: EntityManager, digestIssueId: string, values: Record<string, string>): Promise<{ text: string; html: string | null }> {
+    const found: { text: string; html: string }[] = await manager.query(`SELECT text, html FROM digest_issue WHERE id = $1`, [digestIssueId]);
+    if (!found[0]) throw new Error(`digest issue ${digestIssueId} is missing`);
+    return { text: fillTemplate(found[0].text, values), html: fillTemplate(found[0].html, values) };
   }
 
   private async sendLocked(runner: QueryRunner, email: EmailToSend): Promise<SendOutcome> {
@@ -92,9 +339,10 @@ export class OutboxService {
         textBody: email.text,
         htmlBody: email.html,
         status: OutboxStatus.Pending,
-        messageId: `<${createHash('sha256').update(email.idempotencyKey).digest('hex').slice(0, 32)}@ogp-monitor>`,
+        messageId: messageIdOf(email.idempotencyKey),
         jurisdictionId: email.jurisdictionId ?? null,
         calendarEvent: email.calendarEvent ?? null,
+        headers: email.headers ?? null,
       })
       .orIgnore()
       .execute();
@@ -112,9 +360,10 @@ export class OutboxService {
         return 'unconfirmed';
     }
 
+    const body = row.digestIssueId ? await this.templatedBody(runner.manager, row.digestIssueId, row.templateValues ?? {}) : { text: row.textBody, html: row.htmlBody };
     await repo.update({ id: row.id }, { status: OutboxStatus.Sending, attempts: row.attempts + 1 });
     try {
-      await this.transport.send({ to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody, messageId: row.messageId, calendarEvent: row.calendarEvent });
+      await this.transport.send({ to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers });
     } catch (error) {
       const lastError = String((error as Error).message ?? error).slice(0, 2000);
       if (error instanceof SmtpDeadlineExceededError) {
@@ -134,4 +383,21 @@ export class OutboxService {
     this.logger.log({ msg: 'email sent', idempotencyKey: row.idempotencyKey });
     return 'sent';
   }
+}
+
+interface BatchRow {
+  id: string;
+  key: string;
+  status: OutboxStatus;
+  to: string;
+  subject: string;
+  messageId: string;
+  headers: Record<string, string> | null;
+  digestIssueId: string;
+  values: Record<string, string> | null;
+}
+
+/** The RFC 5322 Message-ID of a key's message: derived from the key, the same on every attempt. */
+function messageIdOf(idempotencyKey: string): string {
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@ogp-monitor>`;
 }

@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ensureSearchAttributes, Schedules } from '@app/temporal';
 import { CheckInActivities } from '../activities/check-in.activities';
+import { DigestActivities } from '../activities/digest.activities';
 import { HousekeepingActivities } from '../activities/housekeeping.activities';
 import { MilestoneActivities } from '../activities/milestone.activities';
 import { ensureHousekeepingSchedule } from './housekeeping-schedule';
@@ -28,6 +29,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
     private readonly milestoneActivities: MilestoneActivities,
     private readonly housekeepingActivities: HousekeepingActivities,
     private readonly checkInActivities: CheckInActivities,
+    private readonly digestActivities: DigestActivities,
     private readonly schedules: Schedules,
   ) {}
 
@@ -42,7 +44,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       taskQueue: this.config.temporal.taskQueue,
       // A prebuilt bundle (WORKFLOW_BUNDLE_PATH, e.g. the one the tests build once per run) skips bundling at start.
       ...(this.config.temporal.workflowBundlePath ? { workflowBundle: { codePath: this.config.temporal.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-      activities: { ...bindActivities(this.milestoneActivities), ...bindActivities(this.housekeepingActivities), ...bindActivities(this.checkInActivities) },
+      activities: { ...bindActivities(this.milestoneActivities), ...bindActivities(this.housekeepingActivities), ...bindActivities(this.checkInActivities), ...bindActivities(this.digestActivities) },
     });
     this.running = this.worker.run();
     // A worker that stops on its own (fatal error) must take the process down, not idle silently.

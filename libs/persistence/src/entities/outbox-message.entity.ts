@@ -57,6 +57,16 @@ export class OutboxMessageEntity {
   @Column({ type: 'jsonb', nullable: true })
   headers!: Record<string, string> | null;
 
+  /**
+   * A digest's body: the archived issue (digest_issue) whose text and HTML, filled with
+   * `templateValues` (`%%name%%` markers), are the message; `text_body` is then empty.
+   */
+  @Column({ type: 'uuid', name: 'digest_issue_id', nullable: true })
+  digestIssueId!: string | null;
+
+  @Column({ type: 'jsonb', name: 'template_values', nullable: true })
+  templateValues!: Record<string, string> | null;
+
   @Column({ type: 'uuid', name: 'jurisdiction_id', nullable: true })
   jurisdictionId!: string | null;
 

@@ -48,9 +48,16 @@ export class Digests1763980000000 implements MigrationInterface {
       )`);
     // Extra headers of a message, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
     await q.query(`ALTER TABLE outbox_message ADD COLUMN headers jsonb`);
+    // A digest's body is the archived issue filled with the recipient's own links: the row refers to
+    // the issue and keeps the values (a copy of 100,000 bodies would be gigabytes), resend included.
+    await q.query(`ALTER TABLE outbox_message ADD COLUMN digest_issue_id uuid REFERENCES digest_issue(id) ON DELETE RESTRICT`);
+    await q.query(`ALTER TABLE outbox_message ADD COLUMN template_values jsonb`);
+    await q.query(`CREATE INDEX outbox_message_digest_issue_idx ON outbox_message (digest_issue_id) WHERE digest_issue_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE outbox_message DROP COLUMN template_values`);
+    await q.query(`ALTER TABLE outbox_message DROP COLUMN digest_issue_id`);
     await q.query(`ALTER TABLE outbox_message DROP COLUMN headers`);
     await q.query(`DROP TABLE digest_send`);
     await q.query(`DROP TABLE digest_issue`);
