@@ -33,8 +33,10 @@ import {
   EvidenceReviewEntity,
   OutboxMessageEntity,
   OutboxStatus,
+  SubscriberEntity,
 } from '../../libs/persistence/src';
-import { signUploadLink } from '../../libs/security/src';
+import { signUploadLink, subscriberLinks } from '../../libs/security/src';
+import { ActionPlanEntity } from '../../libs/persistence/src';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -148,6 +150,14 @@ describe('malformed input on writing routes', () => {
   const checkIns = { agenda: '', update: '', cancel: '', close: '', approve: '' };
   let actionItemId: string;
   const marker = `mal-${hex()}`;
+  /** Subscribers: an active plan of their own (the fixture's is a draft), one subscriber managed through its link, one to export, one to erase. */
+  const subscriberSecret = randomBytes(24).toString('base64url');
+  const subs = { planId: '', commitmentId: '', managedId: '', manageToken: '', exportEmail: `export-${hex()}@vecinos.example`, eraseEmail: `erase-${hex()}@vecinos.example` };
+  const subscriberRows = async () => (await db.getRepository(SubscriberEntity).find({ where: { planId: subs.planId }, order: { id: 'ASC' } })).map(({ id, status, language, commitmentIds, version }) => ({ id, status, language, commitmentIds, version }));
+  const SUBSCRIBER_CSV_HEADER = 'email;language;commitment_external_ids;consented_at';
+  const subscriberCsv = (cells: Partial<Record<'email' | 'language' | 'commitment_external_ids' | 'consented_at', string>> = {}) =>
+    `${SUBSCRIBER_CSV_HEADER}\n${Object.values({ email: `import-${hex()}@vecinos.example`, language: 'es', commitment_external_ids: 'SUB1', consented_at: '2024-05-01', ...cells }).join(';')}\n`;
+  const FORM = 'application/x-www-form-urlencoded';
 
   const http = () => system.http();
   const auth = (route: WriteRoute) => (route.admin ? system.adminAuth : f.coordinator);
@@ -925,6 +935,108 @@ describe('malformed input on writing routes', () => {
       uuidParams: ['planId'],
       snapshot: scheduleOf,
     },
+    // Subscribers
+    {
+      method: 'POST',
+      path: '/public/plans/{planId}/subscriptions',
+      control: 202,
+      params: () => ({ planId: subs.planId }),
+      uuidParams: ['planId'],
+      valid: () => ({ email: `new-${hex()}@vecinos.example`, language: 'es', commitmentIds: [subs.commitmentId] }),
+      required: ['email', 'language'],
+      strings: ['email', 'language', { path: 'commitmentIds.0', field: 'commitmentIds' }],
+      wrongTypes: [{ body: { email: 1, language: 2, commitmentIds: 'all' }, fields: ['email', 'language', 'commitmentIds'] }],
+      customCases: [
+        { name: 'an address that is not one', raw: JSON.stringify({ email: 'vecina-at-example', language: 'es' }), fields: ['email'], status: 400 },
+        { name: 'a language no catalog has', raw: JSON.stringify({ email: `x-${hex()}@vecinos.example`, language: 'de' }), fields: ['language'], status: 400 },
+        { name: 'a commitment of no plan', raw: JSON.stringify({ email: `x-${hex()}@vecinos.example`, language: 'es', commitmentIds: [randomUUID()] }), fields: ['commitmentIds'], status: 422 },
+      ],
+      snapshot: subscriberRows,
+    },
+    {
+      method: 'POST',
+      path: '/subscriptions/manage/{token}',
+      control: 200,
+      params: () => ({ token: subs.manageToken }),
+      uuidParams: [],
+      valid: () => ({ language: 'en', commitmentIds: [subs.commitmentId] }),
+      required: ['language'],
+      strings: ['language', { path: 'commitmentIds.0', field: 'commitmentIds' }],
+      wrongTypes: [{ body: { language: 1, commitmentIds: { id: 1 } }, fields: ['language', 'commitmentIds'] }],
+      customCases: [
+        { name: 'a form with a language no catalog has', raw: 'language=de', contentType: FORM, fields: ['language'], status: 400 },
+        { name: 'a form with a commitment that is not a UUID', raw: 'language=es&commitmentIds=first', contentType: FORM, fields: ['commitmentIds'], status: 400 },
+        { name: 'a form with an unknown field', raw: 'language=es&surprise=1', contentType: FORM, fields: ['surprise'], status: 400 },
+        { name: 'a form with a NUL character', raw: 'language=es%00', contentType: FORM, fields: ['language'], status: 400 },
+        { name: 'a commitment of no plan', raw: JSON.stringify({ language: 'es', commitmentIds: [randomUUID()] }), fields: ['commitmentIds'], status: 422 },
+      ],
+      snapshot: subscriberRows,
+    },
+    {
+      method: 'POST',
+      path: '/subscriptions/unsubscribe/{token}',
+      control: 200,
+      params: () => ({ token: subs.manageToken }),
+      uuidParams: [],
+      snapshot: subscriberRows,
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/export',
+      control: 200,
+      params: () => ({ planId: subs.planId }),
+      uuidParams: ['planId'],
+      valid: () => ({ email: subs.exportEmail }),
+      required: ['email'],
+      strings: ['email'],
+      wrongTypes: [{ body: { email: ['a@b.example'] }, fields: ['email'] }],
+      customCases: [{ name: 'an address no subscriber has', raw: JSON.stringify({ email: `nobody-${hex()}@vecinos.example` }), fields: ['email'], status: 404 }],
+      snapshot: async () => ({ rows: await subscriberRows(), audit: await db.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'subscriber.exported'`) }),
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/erase',
+      control: 200,
+      params: () => ({ planId: subs.planId }),
+      uuidParams: ['planId'],
+      valid: () => ({ email: subs.eraseEmail }),
+      required: ['email'],
+      strings: ['email'],
+      wrongTypes: [{ body: { email: { address: subs.eraseEmail } }, fields: ['email'] }],
+      customCases: [{ name: 'an address no subscriber has', raw: JSON.stringify({ email: `nobody-${hex()}@vecinos.example` }), fields: ['email'], status: 404 }],
+      snapshot: subscriberRows,
+    },
+    {
+      method: 'POST',
+      path: '/plans/{planId}/subscribers/import',
+      control: 200,
+      params: () => ({ planId: subs.planId }),
+      uuidParams: ['planId'],
+      dryRun: true,
+      validRaw: { contentType: 'text/csv', text: () => subscriberCsv() },
+      customCases: [
+        { name: 'a JSON object instead of CSV', raw: JSON.stringify({ email: 'a@b.example' }), fields: ['body'], status: 415 },
+        { name: 'no body at all', noBody: true, fields: ['body'], status: 415 },
+        { name: 'an empty CSV file', raw: '', contentType: 'text/csv', fields: ['file'], status: 422 },
+        { name: 'text that is not CSV (an unterminated quote)', raw: `${SUBSCRIBER_CSV_HEADER}\n"a@b.example;es;;2024-05-01`, contentType: 'text/csv', fields: ['file'], status: 422 },
+        { name: 'a header without the required columns', raw: subscriberCsv().replace('language;', 'idioma;'), contentType: 'text/csv', fields: ['file'], status: 422 },
+        { name: 'a header only', raw: SUBSCRIBER_CSV_HEADER, contentType: 'text/csv', fields: ['file'], status: 422 },
+        ...(['email', 'language', 'consented_at'] as const).map((column) => ({ name: `an empty required cell ${column}`, raw: subscriberCsv({ [column]: '' }), contentType: 'text/csv', fields: [column], status: 422 })),
+        {
+          name: 'wrong values in cells (no address, an unknown language, a word for a date)',
+          raw: subscriberCsv({ email: 'vecina', language: 'klingon', consented_at: 'yesterday' }),
+          contentType: 'text/csv',
+          fields: ['email', 'language', 'consented_at'],
+          status: 422,
+        },
+        { name: 'a consent in the future', raw: subscriberCsv({ consented_at: isoDate(days(30)) }), contentType: 'text/csv', fields: ['consented_at'], status: 422 },
+        { name: 'a commitment external id the plan lacks', raw: subscriberCsv({ commitment_external_ids: 'NOPE' }), contentType: 'text/csv', fields: ['commitment_external_ids'], status: 422 },
+        ...(['email', 'language', 'commitment_external_ids', 'consented_at'] as const).map((column) => ({ name: `100 000 characters in cell ${column}`, raw: subscriberCsv({ [column]: HUGE }), contentType: 'text/csv', fields: [column], status: 422 })),
+        ...(['email', 'commitment_external_ids'] as const).map((column) => ({ name: `a NUL character in cell ${column}`, raw: subscriberCsv({ [column]: 'before\u0000after' }), contentType: 'text/csv', fields: [column], status: 422 })),
+        { name: 'the same address twice', raw: `${SUBSCRIBER_CSV_HEADER}\ntwice@vecinos.example;es;;2024-05-01\nTWICE@vecinos.example;en;;2024-05-01\n`, contentType: 'text/csv', fields: ['email'], status: 422 },
+      ],
+      snapshot: subscriberRows,
+    },
     {
       method: 'POST',
       path: '/outbox/{messageId}/resend',
@@ -989,7 +1101,7 @@ describe('malformed input on writing routes', () => {
   });
 
   beforeAll(async () => {
-    system = await startTestSystem({ worker: false });
+    system = await startTestSystem({ worker: false, config: { subscribers: { linkSecret: subscriberSecret, confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10_000 } } });
     db = system.api.get(DataSource);
     f = await createPlanFixture(system, { status: 'draft' });
     const milestone = await http()
@@ -1065,8 +1177,39 @@ describe('malformed input on writing routes', () => {
     ).id;
   });
 
+  beforeAll(async () => {
+    // A plan of their own, made active in the database (no workflow to start: it has no milestone), with a commitment to follow.
+    const plan = await http().post('/plans').set(f.coordinator).send({ jurisdictionId: f.jurisdictionId, title: `Subscribed plan ${hex()}`, periodStart: isoDate(days(-1)), periodEnd: isoDate(days(300)), termEnd: isoDate(days(400)) }).expect(201);
+    subs.planId = plan.body.id;
+    subs.commitmentId = (await http().post(`/plans/${subs.planId}/commitments`).set(f.coordinator).send({ title: 'Open budget', leadAgencyId: f.agencyId, externalId: 'SUB1' }).expect(201)).body.id;
+    await db.getRepository(ActionPlanEntity).update({ id: subs.planId }, { status: 'active' as ActionPlanEntity['status'] });
+    const subscriber = (email: string) => ({ planId: subs.planId, email, language: 'es', commitmentIds: [], status: 'confirmed' as const, consentSource: 'form' as const, consentedAt: new Date(), confirmedAt: new Date() });
+    const managed = await db.getRepository(SubscriberEntity).save(subscriber(`managed-${hex()}@vecinos.example`));
+    subs.managedId = managed.id;
+    subs.manageToken = subscriberLinks('http://127.0.0.1', managed.id, subscriberSecret, null).preferencesUrl.split('/').pop()!;
+    await db.getRepository(SubscriberEntity).save([subscriber(subs.exportEmail), subscriber(subs.eraseEmail)]);
+  });
+
   afterAll(async () => {
     await system?.close();
+  });
+
+  it('refuses a subscriber link that is not signed, or is signed for another purpose, with an HTML page and writes nothing', async () => {
+    const before = await subscriberRows();
+    const confirmToken = subscriberLinks('http://127.0.0.1', subs.managedId, subscriberSecret, days(1)).confirmUrl.split('/').pop()!;
+    for (const [method, path] of [
+      ['post', '/subscriptions/manage/not-a-token'],
+      ['post', '/subscriptions/unsubscribe/not-a-token'],
+      ['post', `/subscriptions/unsubscribe/${confirmToken}`],
+      ['post', `/subscriptions/manage/${subs.manageToken}x`],
+      ['get', `/subscriptions/confirm/${subs.manageToken}`],
+      ['get', `/subscriptions/confirm/${'x'.repeat(600)}`],
+    ] as const) {
+      const response = await http()[method](path).type('form').send(method === 'post' ? 'language=es' : undefined as unknown as string);
+      expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+    }
+    expect(await subscriberRows()).toEqual(before);
   });
 
   it('covers every writing route of the OpenAPI document', async () => {

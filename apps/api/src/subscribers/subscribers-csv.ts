@@ -56,7 +56,13 @@ export function parseSubscribersCsv(text: string, now: Date): { rows: Subscriber
     const cell = (column: (typeof SUBSCRIBER_CSV_COLUMNS)[number]) => (names.indexOf(column) === -1 ? '' : (record[names.indexOf(column)] ?? ''));
     const rowErrors: SubscriberCsvError[] = [];
     const fail = (field: string, message: string) => rowErrors.push({ line, field, message });
-    if (record.some((value) => value.includes('\u0000'))) fail('file', 'The row contains a NUL character');
+    // PostgreSQL cannot store U+0000: refuse it where it is.
+    const withNul = SUBSCRIBER_CSV_COLUMNS.filter((column) => cell(column).includes('\u0000'));
+    if (withNul.length > 0) {
+      withNul.forEach((column) => fail(column, `${column} contains a NUL character`));
+      errors.push(...rowErrors);
+      continue;
+    }
     if (record.length > names.length && record.slice(names.length).some((value) => value !== '')) fail('file', `The row has more cells than the header's ${names.length} columns`);
 
     const email = normalizeEmail(cell('email'));
