@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PurgeUnconfirmedSubscribers, PurgeUnconfirmedSubscribersCommand } from '../../libs/application/src';
 import { OutboxMessageEntity, SubscriberEntity } from '../../libs/persistence/src';
 import { signSubscriberToken, subscriberLinks } from '../../libs/security/src';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
@@ -221,6 +222,31 @@ describe('subscribers', () => {
     expect(summary.body.byLanguage.es).toBeGreaterThanOrEqual(1);
     expect(summary.body.byLanguage.en).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(summary.body)).not.toContain('@');
+  });
+
+  it('purges subscribers who never confirmed once the retention has passed, with their addresses in the outbox', async () => {
+    const [stale, young, kept] = [address('stale'), address('young'), address('kept')];
+    for (const email of [stale, young]) {
+      await subscribe(email, 'es').expect(202);
+      await system.mail.waitFor((m) => m.envelopeTo.includes(email));
+    }
+    await confirmed(kept, 'es');
+    const repo = db.getRepository(SubscriberEntity);
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+    const staleRow = (await subscriberOf(stale))!;
+    await repo.update({ id: staleRow.id }, { confirmationSentAt: eightDaysAgo, createdAt: eightDaysAgo });
+    await repo.update({ id: (await subscriberOf(kept))!.id }, { createdAt: eightDaysAgo, confirmationSentAt: eightDaysAgo });
+
+    const purge = system.api.get(PurgeUnconfirmedSubscribers);
+    const result = await purge.execute(PurgeUnconfirmedSubscribersCommand.create({ now: new Date(), retentionDays: 7, limit: 1000 }));
+    expect(result.purged).toBeGreaterThanOrEqual(1);
+    expect(await subscriberOf(stale)).toBeNull();
+    expect((await subscriberOf(young))!.status).toBe('pending');
+    expect((await subscriberOf(kept))!.status).toBe('confirmed');
+    expect(await db.getRepository(OutboxMessageEntity).findOneByOrFail({ idempotencyKey: `subscription-confirmation:${staleRow.id}:1` })).toMatchObject({ toAddress: 'erased@invalid' });
+    // Repeating it finds nothing more of these.
+    await purge.execute(PurgeUnconfirmedSubscribersCommand.create({ now: new Date(), retentionDays: 7, limit: 1000 }));
+    expect((await subscriberOf(young))!.status).toBe('pending');
   });
 
   it('limits subscription requests per client: 429 problem+json with Retry-After', async () => {

@@ -1,0 +1,2 @@
+export * from './purge-unconfirmed-subscribers.command';
+export * from './purge-unconfirmed-subscribers.usecase';
