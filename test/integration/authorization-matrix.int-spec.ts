@@ -601,6 +601,19 @@ describe('authorization matrix', () => {
       call: async () => ({ url: `/plans/${await planWithSchedule('active')}/check-in-schedule/trigger` }),
       check: (_caller, response) => expect(response.body.state).toBe('running'),
     },
+    // The digest: coordinators control a month's send, the IMB reads, agencies see none of it
+    { method: 'GET', path: '/plans/{planId}/digests', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/digests` }) },
+    {
+      method: 'GET',
+      path: '/plans/{planId}/digests/{month}',
+      statuses: [200, 200, 403, 403, 200, 404, 401, 401],
+      call: async () => ({ url: `/plans/${a.planId}/digests/2030-01` }),
+      check: (_caller, response) => expect(response.body).toMatchObject({ status: 'completed', month: '2030-01' }),
+    },
+    ...(['pause', 'resume', 'cancel'] as const).map(
+      // The month's send has ended: the coordinator is heard and told so (409).
+      (act): Row => ({ method: 'POST', path: `/plans/{planId}/digests/{month}/${act}`, statuses: [409, 409, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/digests/2030-01/${act}` }) }),
+    ),
     { method: 'GET', path: '/plans/{planId}/check-ins', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/check-ins` }) },
     { method: 'GET', path: '/check-ins/{checkInId}', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/check-ins/${readCheckInId}` }) },
     {
@@ -785,6 +798,7 @@ describe('authorization matrix', () => {
     jurisdictionSlugA = (await http().get(`/jurisdictions/${a.jurisdictionId}`).set(admin()).expect(200)).body.slug;
     otherAgencyId = await freshAgency();
     schedulePlanId = await planWithSchedule();
+    await system.api.get(DataSource).query(`INSERT INTO digest_send (plan_id, month, status, finished_at) VALUES ($1, '2030-01', 'completed', now())`, [a.planId]);
     readCheckInId = await freshCheckIn({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.', minutesApprovedAt: days(-1) });
     await system.api.get(DataSource).getRepository(ActionItemEntity).save({ checkInId: readCheckInId, planId: a.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open });
 

@@ -823,6 +823,18 @@ describe('malformed input on writing routes', () => {
       uuidParams: ['planId'],
       snapshot: scheduleOf,
     },
+    // A month's digest send that has ended: pause, resume and cancel reach no running workflow.
+    ...(['pause', 'resume', 'cancel'] as const).map(
+      (act): WriteRoute => ({
+        method: 'POST',
+        path: `/plans/{planId}/digests/{month}/${act}`,
+        control: 409,
+        params: () => ({ planId: f.planId, month: '2030-01' }),
+        uuidParams: ['planId'],
+        customCases: [{ name: 'a month that is not YYYY-MM', params: { month: '2030-13' }, fields: ['month'], status: 422 }],
+        snapshot: () => read(`/plans/${f.planId}/digests/2030-01`),
+      }),
+    ),
     {
       method: 'PUT',
       path: '/check-ins/{checkInId}/agenda',
@@ -1104,6 +1116,7 @@ describe('malformed input on writing routes', () => {
     system = await startTestSystem({ worker: false, config: { subscribers: { linkSecret: subscriberSecret, confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10_000 } } });
     db = system.api.get(DataSource);
     f = await createPlanFixture(system, { status: 'draft' });
+    await db.query(`INSERT INTO digest_send (plan_id, month, status, finished_at) VALUES ($1, '2030-01', 'completed', now())`, [f.planId]);
     const milestone = await http()
       .post(`/commitments/${f.commitmentId}/milestones`)
       .set(f.coordinator)

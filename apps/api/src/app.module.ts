@@ -18,6 +18,7 @@ import { PlansModule } from './plans/plans.module';
 import { CommitmentsModule } from './commitments/commitments.module';
 import { CommitteesModule } from './committees/committees.module';
 import { DialogueBoardModule } from './dialogue-board/dialogue-board.module';
+import { DigestsModule } from './digests/digests.module';
 import { MilestonesModule } from './milestones/milestones.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PublicModule } from './public/public.module';
@@ -25,7 +26,7 @@ import { ReviewModule } from './review/review.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule],
+  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule, DigestsModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).
