@@ -66,6 +66,9 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
   };
   const isOver = (c: CheckInTimes | null) => !c || c.status === CheckInStatus.Cancelled || c.status === CheckInStatus.Closed;
 
+  // `handled`: the changes the last read of the row took into account. It is taken BEFORE each read,
+  // so a change signalled while an activity runs is never lost: the next wait wakes at once.
+  let handled = changes;
   // 1. Until the invitations are due.
   let checkIn = await activities.loadCheckIn({ checkInId });
   for (;;) {
@@ -74,16 +77,21 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
     if (checkIn!.status !== CheckInStatus.Scheduled) break; // invited already
     const inviteAt = Date.parse(checkIn!.startsAt) - checkIn!.invitationLeadSeconds * 1000;
     state.nextTimer = { purpose: 'invitations', at: new Date(inviteAt).toISOString() };
-    const seen = changes;
-    const woken = await condition(() => changes !== seen || cancelled || closed, Math.max(0, inviteAt - Date.now()));
+    const woken = await condition(() => changes !== handled || cancelled || closed, Math.max(0, inviteAt - Date.now()));
     if (!woken) break;
-    if (changes !== seen) checkIn = await activities.loadCheckIn({ checkInId });
+    if (changes !== handled) {
+      handled = changes;
+      checkIn = await activities.loadCheckIn({ checkInId });
+    }
   }
 
-  // 2. The invitations.
+  // 2. The invitations. `sentSequence`: the SEQUENCE the invitees last received.
+  let sentSequence = checkIn!.sequence;
   if (checkIn!.status === CheckInStatus.Scheduled) {
+    handled = changes; // the invitation reads the row after this point
     await activities.refreshCheckInAgenda({ checkInId });
     const invited = await send('invitation');
+    sentSequence = invited.sequence;
     if (invited.status === CheckInStatus.Cancelled) return cancelAfterInvitations();
     if (invited.status === CheckInStatus.Closed) return end('closed');
   }
@@ -94,15 +102,14 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
   for (;;) {
     if (closed || checkIn?.status === CheckInStatus.Closed) return end('closed');
     if (cancelled || isOver(checkIn)) return cancelAfterInvitations();
-    const seen = changes;
     if (state.closeReminderSent) {
       state.phase = 'waiting_for_closure';
       state.nextTimer = null;
-      await condition(() => changes !== seen || cancelled || closed);
+      await condition(() => changes !== handled || cancelled || closed);
     } else {
       const remindAt = Date.parse(checkIn!.startsAt) + checkIn!.closeReminderAfterSeconds * 1000;
       state.nextTimer = { purpose: 'close-reminder', at: new Date(remindAt).toISOString() };
-      const woken = await condition(() => changes !== seen || cancelled || closed, Math.max(0, remindAt - Date.now()));
+      const woken = await condition(() => changes !== handled || cancelled || closed, Math.max(0, remindAt - Date.now()));
       if (!woken) {
         await mail.remindCheckInClose({ checkInId });
         state.closeReminderSent = true;
@@ -111,9 +118,11 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
       }
     }
     if (closed || cancelled) continue;
-    // Date or place changed: the row carries the raised SEQUENCE; the update goes out once per SEQUENCE.
+    // Date or place changed: the row carries the raised SEQUENCE; an update goes out once per SEQUENCE
+    // the invitees have not received (a change the invitation already carried sends nothing more).
+    handled = changes;
     checkIn = await activities.loadCheckIn({ checkInId });
-    if (isOver(checkIn)) continue;
-    await send('update');
+    if (isOver(checkIn) || checkIn!.sequence <= sentSequence) continue;
+    sentSequence = (await send('update')).sequence;
   }
 }
