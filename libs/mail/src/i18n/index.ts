@@ -43,38 +43,90 @@ function translator(): i18n {
       supportedLngs: [...SUPPORTED_LANGUAGES],
       initAsync: false,
       returnNull: false,
-      // i18next's own formatter cache is keyed by every option of the call (values included): ours below keep a formatter per locale and zone.
-      cacheInBuiltFormats: false,
       // The templates escape HTML where they write HTML; plain-text bodies and subjects must stay unescaped.
       interpolation: { escapeValue: false },
     });
     created.init();
-    const formatter = created.services.formatter!;
-    const zoneOf = (options: Record<string, unknown>) => {
-      if (typeof options.timeZone !== 'string') throw new Error('A date in a message needs the timeZone it is written in');
-      return options.timeZone;
-    };
-    const asDate = (value: unknown) => (value instanceof Date ? value : new Date(value as string));
-    formatter.add('number', (value, lng) => formatNumber(Number(value), lng as Language));
-    formatter.add('percent', (value, lng) => formatPercent(Number(value), lng as Language));
-    formatter.add('date', (value, lng, options) => formatDate(asDate(value), lng as Language, zoneOf(options)));
-    formatter.add('datetime', (value, lng, options) => formatDateTime(asDate(value), lng as Language, zoneOf(options)));
-    formatter.add('month', (value, lng, options) => formatMonth(asDate(value), lng as Language, zoneOf(options)));
     instance = created;
   }
   return instance;
 }
 
+/** A catalog text split at its placeholders: literal text, and `{{name}}` or `{{name, format}}`. */
+type Part = string | { name: string; format: string | undefined };
+const PLACEHOLDER = /{{\s*(\w+)\s*(?:,\s*([^}]+?)\s*)?}}/g;
+
+/** Each text as the catalog holds it, by language, key and plural form, looked up and split once. */
+const texts = new Map<string, Part[]>();
+
+function split(text: string): Part[] {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push({ name: match[1], format: match[2] });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+/** The catalog text `key`, in the plural form i18next's plural resolver picks for `count` in `language`. */
+function textOf(language: Language, key: string, count: number | undefined): Part[] {
+  const i18n = translator();
+  const suffix = count === undefined ? '' : i18n.services.pluralResolver.getSuffix(language, count);
+  const cacheKey = `${language}\u0000${key}${suffix}`;
+  let parts = texts.get(cacheKey);
+  if (parts === undefined) {
+    // A text that is not plural also answers when a count is given (`({{count, number}} min)`).
+    const found = (suffix ? i18n.getResource(language, 'translation', key + suffix) : undefined) ?? i18n.getResource(language, 'translation', key);
+    if (typeof found !== 'string') throw new Error(`No text for ${key}${count !== undefined ? ` (count ${count})` : ''} in ${language}`);
+    parts = split(found);
+    texts.set(cacheKey, parts);
+  }
+  return parts;
+}
+
+/** A value as `format` writes it in `language`: numbers and dates by the locale's Intl formatters. */
+function formatted(key: string, language: Language, name: string, format: string | undefined, values: MessageValues): string {
+  const value = values[name];
+  if (value === undefined) throw new Error(`${key} in ${language}: no value for {{${name}}}`);
+  if (format === undefined) {
+    if (value instanceof Date) throw new Error(`${key}: {{${name}}} is a date: the catalog must say how to write it ({{${name}, date}})`);
+    return String(value);
+  }
+  switch (format) {
+    case 'number':
+      return formatNumber(Number(value), language);
+    case 'percent':
+      return formatPercent(Number(value), language);
+    case 'date':
+    case 'datetime':
+    case 'month': {
+      if (value === '') return ''; // a date the data does not have
+      if (values.timeZone === undefined) throw new Error(`${key}: a date needs the timeZone it is written in`);
+      const date = value instanceof Date ? value : new Date(value);
+      return format === 'date' ? formatDate(date, language, values.timeZone) : format === 'datetime' ? formatDateTime(date, language, values.timeZone) : formatMonth(date, language, values.timeZone);
+    }
+    default:
+      throw new Error(`${key} in ${language}: unknown format ${format} for {{${name}}}`);
+  }
+}
+
 /**
- * The text of `key` in `language`, with `values` interpolated (`{{name}}`), the plural form chosen by
- * `values.count`, numbers and dates written as the language writes them (dates in `values.timeZone`).
- * Throws for a key (or the plural form `count` needs) missing from the language's catalog.
+ * The text of `key` in `language`, with `values` interpolated (`{{name}}`, unescaped), the plural
+ * form chosen by `values.count` (i18next's CLDR plural resolver over the `_one`/`_other`/`_many`
+ * keys), numbers and dates written as the language writes them (`{{count, number}}`,
+ * `{{share, percent}}`, `{{date, date}}`, `{{date, datetime}}`, `{{date, month}}`; dates in
+ * `values.timeZone`). Throws for a key or plural form missing from the language's catalog (never
+ * another language's text) and for a placeholder given no value. Each text is looked up and split
+ * once: a digest asks for dozens per email, hundreds of emails a second.
  */
 export function t(language: Language, key: MessageKey, values: MessageValues = {}): string {
-  const i18n = translator();
-  if (!i18n.exists(key, { lng: language, ...values })) throw new Error(`No text for ${key}${values.count !== undefined ? ` (count ${values.count})` : ''} in ${language}`);
-  if (values.timeZone === undefined && Object.values(values).some((value) => value instanceof Date)) throw new Error(`${key}: a date needs the timeZone it is written in`);
-  return i18n.t(key, { lng: language, ...values });
+  const parts = textOf(language, key, values.count);
+  let out = '';
+  for (const part of parts) out += typeof part === 'string' ? part : formatted(key, language, part.name, part.format, values);
+  return out;
 }
 
 /** `t` bound to one language and zone, as a template uses it. */

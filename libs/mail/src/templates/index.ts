@@ -8,6 +8,7 @@ export { renderLayout, html, SafeHtml, compiledLayoutCount } from './layout';
 export type { Block, EmailLayout, Link, ListItem } from './layout';
 export * from './milestone';
 export * from './check-in';
+export * from './digest';
 export * from './subscription';
 
 export interface RenderedEmail {
