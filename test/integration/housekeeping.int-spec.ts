@@ -137,6 +137,17 @@ describe('housekeeping', () => {
     const young = await idempotencyRecord(167, 201);
     const youngInFlight = await idempotencyRecord(0, null);
 
+    // Subscribers: one who never confirmed, asked 8 days ago (past the 7-day retention), one asked now.
+    const subscribers = await createPlanFixture(system);
+    const subscriber = async (email: string, askedDaysAgo: number) =>
+      ((await db.query(
+        `INSERT INTO subscriber (plan_id, email, language, commitment_ids, status, consent_source, consented_at, confirmation_sent_at, confirm_expires_at, created_at)
+         VALUES ($1, $2, 'es', '[]', 'pending', 'form', now(), now() - make_interval(days => $3), now(), now() - make_interval(days => $3)) RETURNING id`,
+        [subscribers.planId, email, askedDaysAgo],
+      )) as { id: string }[])[0].id;
+    const neverConfirmed = await subscriber(`never-${randomUUID()}@test.example`, 8);
+    const justAsked = await subscriber(`asked-${randomUUID()}@test.example`, 0);
+
     await schedule().trigger();
     const described = await eventually(() => schedule().describe(), (d) => d.info.recentActions.length > 0);
     expect(described.info.recentActions).toHaveLength(1);
@@ -156,8 +167,13 @@ describe('housekeeping', () => {
     expect(result.idempotency).toEqual({ deleted: 2 });
     expect(await remainingRecords([expired, expiredInFlight, young, youngInFlight])).toEqual([young, youngInFlight].sort());
 
+    // Personal data is kept no longer than needed: the address that never confirmed is gone, the new one stays.
+    expect(result.unconfirmedSubscribers).toEqual({ purged: 1, outboxMessagesRedacted: 0 });
+    const left = (await db.query(`SELECT id FROM subscriber WHERE id = ANY($1)`, [[neverConfirmed, justAsked]])) as { id: string }[];
+    expect(left.map((row) => row.id)).toEqual([justAsked]);
+
     // Safe to run again, e.g. started by hand: nothing left to delete.
     const again = await system.temporal.workflow.execute(housekeepingWorkflow, { workflowId: `housekeeping-again-${randomUUID()}`, taskQueue: system.config.temporal.taskQueue });
-    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0, abandonedWrites: 0 }, idempotency: { deleted: 0 }, workflows: RECONCILED, evidenceDeliveries: DELIVERED });
+    expect(again).toEqual({ evidence: { scanned: 2, referenced: 1, keptYoung: 1, deleted: 0, abandonedWrites: 0 }, idempotency: { deleted: 0 }, workflows: RECONCILED, evidenceDeliveries: DELIVERED, unconfirmedSubscribers: { purged: 0, outboxMessagesRedacted: 0 } });
   });
 });

@@ -28,6 +28,7 @@ export const scenarioActivities: MilestoneActivities & HousekeepingActivities = 
   pruneIdempotencyRecords: async () => ({ deleted: 2 }),
   reconcileWorkflows: async () => ({ plans: 2, handedOver: 1, cancelled: 1, failed: 0 }),
   deliverPendingEvidence: async () => ({ pending: 1, delivered: 1, refused: 0, stillPending: 0 }),
+  purgeUnconfirmedSubscribers: async () => ({ purged: 1, outboxMessagesRedacted: 2 }),
   setMilestoneStatus: async () => true,
   openEvidenceRequest: async (input) => ({ evidenceRequestId: `request-${input.cycle}` }),
   sendEvidenceRequestEmail: async () => 'sent',

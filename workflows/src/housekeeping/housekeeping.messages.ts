@@ -58,11 +58,22 @@ export interface HousekeepingResult {
   /** Runs started before the `reconcile-workflows` patch have neither. */
   workflows?: WorkflowReconcileResult;
   evidenceDeliveries?: EvidenceDeliveryResult;
+  /** Runs started before the `purge-unconfirmed-subscribers` patch do not purge. */
+  unconfirmedSubscribers?: UnconfirmedSubscribersPurgeResult;
+}
+
+export interface UnconfirmedSubscribersPurgeResult {
+  /** Subscribers who never confirmed, deleted once past the retention. */
+  purged: number;
+  /** Their outbox messages, whose address was overwritten. */
+  outboxMessagesRedacted: number;
 }
 
 /** I/O of the housekeeping workflow; grace and retention come from the worker's configuration. */
 export interface HousekeepingActivities {
   sweepOrphanedEvidence(): Promise<EvidenceSweepResult>;
+  /** Deletes subscribers who never confirmed once past SUBSCRIBER_UNCONFIRMED_RETENTION_DAYS (personal data kept no longer than needed). */
+  purgeUnconfirmedSubscribers(): Promise<UnconfirmedSubscribersPurgeResult>;
   pruneIdempotencyRecords(): Promise<IdempotencyPruneResult>;
   reconcileWorkflows(): Promise<WorkflowReconcileResult>;
   deliverPendingEvidence(): Promise<EvidenceDeliveryResult>;

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { heartbeat } from '@temporalio/activity';
 import { DataSource, In } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, subscriberConfig } from '@app/config';
 import { EvidenceFileEntity, IdempotencyRecordEntity } from '@app/persistence';
 import { EVIDENCE_STORAGE, EvidenceStorage, sweepOrphanedObjects } from '@app/storage';
-import { DeliverPendingEvidence, DeliverPendingEvidenceCommand, ReconcileWorkflows, ReconcileWorkflowsCommand } from '@app/application';
-import type { EvidenceDeliveryResult, EvidenceSweepResult, HousekeepingActivities as HousekeepingActivitiesContract, IdempotencyPruneResult, WorkflowReconcileResult } from '@app/workflows';
+import { DeliverPendingEvidence, DeliverPendingEvidenceCommand, PurgeUnconfirmedSubscribers, PurgeUnconfirmedSubscribersCommand, ReconcileWorkflows, ReconcileWorkflowsCommand } from '@app/application';
+import type { EvidenceDeliveryResult, EvidenceSweepResult, HousekeepingActivities as HousekeepingActivitiesContract, IdempotencyPruneResult, UnconfirmedSubscribersPurgeResult, WorkflowReconcileResult } from '@app/workflows';
 
 /** Rows deleted per statement, so a large backlog never holds one long lock on the table. */
 const PRUNE_BATCH = 1000;
@@ -16,6 +16,8 @@ export const RECENTLY_CLOSED_DAYS = 30;
 const PENDING_EVIDENCE_GRACE_SECONDS = 60;
 /** Evidence deliveries per run at most (the rest waits for the next run). */
 const PENDING_EVIDENCE_BATCH = 500;
+/** Unconfirmed subscribers deleted per run at most (one transaction; the rest waits for the next run). */
+const PURGE_BATCH = 1000;
 
 /** I/O of the housekeeping workflow. Each is safe to run again: they remove only what is due for removal, and reconciling is idempotent. */
 @Injectable()
@@ -26,7 +28,13 @@ export class HousekeepingActivities implements HousekeepingActivitiesContract {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reconcile: ReconcileWorkflows,
     private readonly deliverPending: DeliverPendingEvidence,
+    private readonly purgeUnconfirmed: PurgeUnconfirmedSubscribers,
   ) {}
+
+  async purgeUnconfirmedSubscribers(): Promise<UnconfirmedSubscribersPurgeResult> {
+    const { unconfirmedRetentionDays } = subscriberConfig(this.config);
+    return this.purgeUnconfirmed.execute(PurgeUnconfirmedSubscribersCommand.create({ now: new Date(), retentionDays: unconfirmedRetentionDays, limit: PURGE_BATCH }));
+  }
 
   /** Active and recently closed plans: starts the workflows a failed hand-over left out, ends those a closed plan left behind. */
   async reconcileWorkflows(): Promise<WorkflowReconcileResult> {
