@@ -1,6 +1,7 @@
 export * from './mail-transport';
 export * from './outbox.service';
 export * from './mail.module';
+export * from './redact';
 export * from './templates';
 export * from './calendar/check-in-calendar';
 export { t, MESSAGE_CATALOGS } from './i18n';
