@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { redactAddresses } from './redact';
 
 export interface OutgoingEmail {
   to: string;
@@ -91,7 +92,7 @@ export class MailTransport implements OnApplicationShutdown {
         // Nobody awaits the send any more: say how it ended, and never leave its rejection unhandled.
         sending.then(
           () => this.logger.warn({ msg: 'email confirmed by the SMTP server after the send deadline', messageId: email.messageId }),
-          (late: unknown) => this.logger.warn({ msg: 'email failed after the send deadline', messageId: email.messageId, error: String((late as Error)?.message ?? late) }),
+          (late: unknown) => this.logger.warn({ msg: 'email failed after the send deadline', messageId: email.messageId, error: redactAddresses(String((late as Error)?.message ?? late)) }),
         );
       }
       throw error;

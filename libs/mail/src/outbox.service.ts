@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
 import { CalendarEventAttachment, isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
+import { redactAddresses } from './redact';
 import type { RenderedEmail } from './templates';
 
 export interface EmailToSend extends RenderedEmail {
@@ -245,7 +246,7 @@ export class OutboxService {
         results.sent.push(row.id);
         outcomes[i] = 'sent';
       } catch (error) {
-        const lastError = String((error as Error).message ?? error).slice(0, 2000);
+        const lastError = redactAddresses(String((error as Error).message ?? error)).slice(0, 2000);
         if (error instanceof SmtpDeadlineExceededError) {
           results.unconfirmed.push([row.id, `${lastError}; the message may or may not have been delivered.`]);
           outcomes[i] = 'unconfirmed';
@@ -365,7 +366,7 @@ export class OutboxService {
     try {
       await this.transport.send({ to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers });
     } catch (error) {
-      const lastError = String((error as Error).message ?? error).slice(0, 2000);
+      const lastError = redactAddresses(String((error as Error).message ?? error)).slice(0, 2000);
       if (error instanceof SmtpDeadlineExceededError) {
         await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError: `${lastError}; the message may or may not have been delivered.` });
         this.logger.warn({ msg: 'email unconfirmed: the SMTP server did not confirm it in time; not sent again', idempotencyKey: row.idempotencyKey });
