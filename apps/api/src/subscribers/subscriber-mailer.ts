@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, subscriberConfig } from '@app/config';
 import { alreadySubscribedKey, subscriptionConfirmationKey, unsubscribedKey, type Language } from '@app/domain';
-import { OutboxService, renderAlreadySubscribedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail, type EmailToSend } from '@app/mail';
+import { OutboxService, redactAddresses, renderAlreadySubscribedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail, type EmailToSend } from '@app/mail';
 import type { ActionPlanEntity, JurisdictionEntity, SubscriberEntity } from '@app/persistence';
 import { subscriberLinks } from '@app/security';
 
 /**
  * Subscriber emails through the outbox, each under its deterministic key. They go out after the
  * request's answer, so the subscribe endpoint answers in the same time whatever it sends; a send that
- * fails stays in the outbox (the person may ask again). Logs name the key, never the address.
+ * fails stays in the outbox (the person may ask again). Logs name the key, never the address. The
+ * jurisdiction's name signs them (senderName).
  */
 @Injectable()
 export class SubscriberMailer {
@@ -27,7 +28,7 @@ export class SubscriberMailer {
     const links = this.links(subscriber);
     const email = renderSubscriptionConfirmationEmail(subscriber.language as Language, {
       planTitle: plan.title,
-      jurisdictionName: jurisdiction.name,
+      senderName: jurisdiction.name,
       timeZone: jurisdiction.timeZone,
       preferencesUrl: links.preferencesUrl,
       unsubscribeUrl: links.unsubscribeUrl,
@@ -40,18 +41,18 @@ export class SubscriberMailer {
 
   alreadySubscribed(subscriber: SubscriberEntity, plan: ActionPlanEntity, jurisdiction: JurisdictionEntity, now: Date): void {
     const links = this.links(subscriber);
-    const email = renderAlreadySubscribedEmail(subscriber.language as Language, { planTitle: plan.title, jurisdictionName: jurisdiction.name, timeZone: jurisdiction.timeZone, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl });
+    const email = renderAlreadySubscribedEmail(subscriber.language as Language, { planTitle: plan.title, senderName: jurisdiction.name, timeZone: jurisdiction.timeZone, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl });
     this.later({ ...email, idempotencyKey: alreadySubscribedKey(subscriber.id, now), to: subscriber.email, jurisdictionId: jurisdiction.id });
   }
 
   unsubscribed(subscriber: SubscriberEntity, plan: ActionPlanEntity, jurisdiction: JurisdictionEntity): void {
-    const email = renderUnsubscribedEmail(subscriber.language as Language, { planTitle: plan.title, jurisdictionName: jurisdiction.name, timeZone: jurisdiction.timeZone });
+    const email = renderUnsubscribedEmail(subscriber.language as Language, { planTitle: plan.title, senderName: jurisdiction.name, timeZone: jurisdiction.timeZone });
     this.later({ ...email, idempotencyKey: unsubscribedKey(subscriber.id, subscriber.unsubscribedAt!), to: subscriber.email, jurisdictionId: jurisdiction.id });
   }
 
   private later(email: EmailToSend): void {
     setImmediate(() => {
-      this.outbox.send(email).catch((error: unknown) => this.logger.warn({ msg: 'subscriber email not sent yet', idempotencyKey: email.idempotencyKey, error: String((error as Error)?.message ?? error).replace(/\S+@\S+/g, '<address>') }));
+      this.outbox.send(email).catch((error: unknown) => this.logger.warn({ msg: 'subscriber email not sent yet', idempotencyKey: email.idempotencyKey, error: redactAddresses(String((error as Error)?.message ?? error)) }));
     });
   }
 }

@@ -172,8 +172,9 @@ export const en = {
       body: 'You (or someone using your address) asked to receive the monthly public summary of the open government action plan "{{planTitle}}" ({{jurisdictionName}}).',
       topics: 'Topics: {{topics}}',
       wholePlan: 'the whole plan',
+      button: 'Confirm my subscription',
       action: 'To confirm, open this link:',
-      expires: 'The link expires on {{date}}.',
+      expires: 'The link expires on {{date, datetime}}.',
       ignore: 'If you did not ask for this, ignore this email: you will receive nothing else.',
     },
     already: {
@@ -188,7 +189,6 @@ export const en = {
     },
     preferences: 'Change your topics or language:',
     unsubscribe: 'Unsubscribe:',
-    closing: 'Open Government Office, {{jurisdictionName}}',
   },
   subscriptionPage: {
     languageName: 'English',

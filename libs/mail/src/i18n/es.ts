@@ -172,8 +172,9 @@ export const es: MessageCatalog = {
       body: 'Usted (o alguien con su dirección) pidió recibir el resumen público mensual del plan de acción de Gobierno Abierto "{{planTitle}}" ({{jurisdictionName}}).',
       topics: 'Temas: {{topics}}',
       wholePlan: 'todo el plan',
+      button: 'Confirmar la suscripción',
       action: 'Para confirmar, abra este enlace:',
-      expires: 'El enlace vence el {{date}}.',
+      expires: 'El enlace vence el {{date, datetime}}.',
       ignore: 'Si no lo pidió, ignore este correo: no recibirá nada más.',
     },
     already: {
@@ -188,7 +189,6 @@ export const es: MessageCatalog = {
     },
     preferences: 'Cambie sus temas o su idioma:',
     unsubscribe: 'Cancelar la suscripción:',
-    closing: 'Dirección de Gobierno Abierto, {{jurisdictionName}}',
   },
   subscriptionPage: {
     languageName: 'Español',

@@ -172,8 +172,9 @@ export const fr: MessageCatalog = {
       body: "Vous (ou quelqu'un utilisant votre adresse) avez demandé à recevoir le bilan public mensuel du plan d'action pour un gouvernement ouvert « {{planTitle}} » ({{jurisdictionName}}).",
       topics: 'Thèmes : {{topics}}',
       wholePlan: "l'ensemble du plan",
+      button: "Confirmer l'abonnement",
       action: 'Pour confirmer, ouvrez ce lien :',
-      expires: 'Le lien expire le {{date}}.',
+      expires: 'Le lien expire le {{date, datetime}}.',
       ignore: "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : vous ne recevrez rien d'autre.",
     },
     already: {
@@ -188,7 +189,6 @@ export const fr: MessageCatalog = {
     },
     preferences: 'Modifier vos thèmes ou votre langue :',
     unsubscribe: 'Se désabonner :',
-    closing: 'Bureau du gouvernement ouvert, {{jurisdictionName}}',
   },
   subscriptionPage: {
     languageName: 'Français',

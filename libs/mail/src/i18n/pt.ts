@@ -172,8 +172,9 @@ export const pt: MessageCatalog = {
       body: 'Você (ou alguém usando o seu endereço) pediu para receber o resumo público mensal do plano de ação de Governo Aberto "{{planTitle}}" ({{jurisdictionName}}).',
       topics: 'Temas: {{topics}}',
       wholePlan: 'o plano inteiro',
+      button: 'Confirmar a assinatura',
       action: 'Para confirmar, abra este link:',
-      expires: 'O link expira em {{date}}.',
+      expires: 'O link expira em {{date, datetime}}.',
       ignore: 'Se você não fez este pedido, ignore este e-mail: não receberá mais nada.',
     },
     already: {
@@ -188,7 +189,6 @@ export const pt: MessageCatalog = {
     },
     preferences: 'Altere os seus temas ou o idioma:',
     unsubscribe: 'Cancelar a assinatura:',
-    closing: 'Escritório de Governo Aberto, {{jurisdictionName}}',
   },
   subscriptionPage: {
     languageName: 'Português',

@@ -1,12 +1,13 @@
 import type { Language } from '@app/domain';
-import { t } from '../i18n';
+import { translatorFor } from '../i18n';
 import type { RenderedEmail } from './index';
-import { escapeHtml, formatDateTime } from './format';
+import { type Block, renderLayout } from './layout';
 
 /** Where the plan is and what the subscriber follows, as every subscription email names it. */
 export interface SubscriptionEmailContext {
   planTitle: string;
-  jurisdictionName: string;
+  /** Who signs, and whose plan it is: the jurisdiction's name (its open-government team writes). */
+  senderName: string;
   /** The jurisdiction's zone, for dates. */
   timeZone: string;
   preferencesUrl: string;
@@ -22,55 +23,59 @@ export interface SubscriptionConfirmationEmailData extends SubscriptionEmailCont
 
 /** The double opt-in email: the confirmation link, when it expires, and that ignoring it is enough. */
 export function renderSubscriptionConfirmationEmail(language: Language, data: SubscriptionConfirmationEmailData): RenderedEmail {
-  const values = { planTitle: data.planTitle, jurisdictionName: data.jurisdictionName };
-  const topics = data.commitmentTitles.length > 0 ? data.commitmentTitles.join('; ') : t(language, 'subscription.confirm.wholePlan');
-  const paragraphs = [
-    t(language, 'subscription.confirm.body', values),
-    t(language, 'subscription.confirm.topics', { topics }),
+  const say = translatorFor(language, data.timeZone);
+  const values = { planTitle: data.planTitle, jurisdictionName: data.senderName };
+  const topics = data.commitmentTitles.length > 0 ? data.commitmentTitles.join('; ') : say('subscription.confirm.wholePlan');
+  const expires = say('subscription.confirm.expires', { date: data.expiresAt });
+  const blocks: Block[] = [
+    { kind: 'text', text: say('subscription.confirm.body', values) },
+    { kind: 'text', text: say('subscription.confirm.topics', { topics }) },
+    { kind: 'button', text: say('subscription.confirm.button'), href: data.confirmUrl },
+    { kind: 'link', lead: say('subscription.confirm.action'), href: data.confirmUrl },
+    { kind: 'text', text: expires },
+    { kind: 'text', text: say('subscription.confirm.ignore'), emphasis: 'muted' },
   ];
-  const expires = t(language, 'subscription.confirm.expires', { date: formatDateTime(data.expiresAt, language, data.timeZone) });
-  const action = t(language, 'subscription.confirm.action');
-  const ignore = t(language, 'subscription.confirm.ignore');
-  const closing = t(language, 'subscription.closing', values);
-  const text = [...paragraphs, '', action, data.confirmUrl, expires, '', ignore, '', closing].join('\n');
-  const html = [
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    `<p>${escapeHtml(action)}<br><a href="${escapeHtml(data.confirmUrl)}">${escapeHtml(data.confirmUrl)}</a></p>`,
-    `<p>${escapeHtml(expires)}</p>`,
-    `<p>${escapeHtml(ignore)}</p>`,
-    `<p>${escapeHtml(closing)}</p>`,
-  ].join('\n');
-  return { subject: t(language, 'subscription.confirm.subject', values), text, html };
+  return layout(language, data, say('subscription.confirm.subject', values), expires, blocks, say);
 }
 
 /** To a confirmed subscriber someone tried to subscribe again: nothing changed, here are the links. */
 export function renderAlreadySubscribedEmail(language: Language, data: SubscriptionEmailContext): RenderedEmail {
-  const values = { planTitle: data.planTitle, jurisdictionName: data.jurisdictionName };
-  return withLinks(language, data, t(language, 'subscription.already.subject', values), [t(language, 'subscription.already.body', values), t(language, 'subscription.already.ignore')]);
+  const say = translatorFor(language, data.timeZone);
+  const values = { planTitle: data.planTitle, jurisdictionName: data.senderName };
+  const body = say('subscription.already.body', values);
+  const blocks: Block[] = [
+    { kind: 'text', text: body },
+    { kind: 'link', lead: say('subscription.preferences'), href: data.preferencesUrl },
+    { kind: 'link', lead: say('subscription.unsubscribe'), href: data.unsubscribeUrl },
+    { kind: 'text', text: say('subscription.already.ignore'), emphasis: 'muted' },
+  ];
+  return layout(language, data, say('subscription.already.subject', values), body, blocks, say);
 }
 
 /** After an unsubscription: it is done; subscribing again is possible from the plan's public page. */
 export function renderUnsubscribedEmail(language: Language, data: Omit<SubscriptionEmailContext, 'preferencesUrl' | 'unsubscribeUrl'>): RenderedEmail {
-  const values = { planTitle: data.planTitle, jurisdictionName: data.jurisdictionName };
-  const paragraphs = [t(language, 'subscription.unsubscribed.body', values), t(language, 'subscription.unsubscribed.again'), t(language, 'subscription.closing', values)];
-  return {
-    subject: t(language, 'subscription.unsubscribed.subject', values),
-    text: paragraphs.join('\n\n'),
-    html: paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n'),
-  };
+  const say = translatorFor(language, data.timeZone);
+  const values = { planTitle: data.planTitle, jurisdictionName: data.senderName };
+  const body = say('subscription.unsubscribed.body', values);
+  const blocks: Block[] = [
+    { kind: 'text', text: body },
+    { kind: 'text', text: say('subscription.unsubscribed.again') },
+  ];
+  return layout(language, data, say('subscription.unsubscribed.subject', values), body, blocks, say);
 }
 
-function withLinks(language: Language, data: SubscriptionEmailContext, subject: string, paragraphs: string[]): RenderedEmail {
-  const closing = t(language, 'subscription.closing', { jurisdictionName: data.jurisdictionName });
-  const links: [string, string][] = [
-    [t(language, 'subscription.preferences'), data.preferencesUrl],
-    [t(language, 'subscription.unsubscribe'), data.unsubscribeUrl],
-  ];
-  const text = [...paragraphs, '', ...links.flatMap(([label, url]) => [label, url]), '', closing].join('\n');
-  const html = [
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    ...links.map(([label, url]) => `<p>${escapeHtml(label)}<br><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`),
-    `<p>${escapeHtml(closing)}</p>`,
-  ].join('\n');
-  return { subject, text, html };
+/** The subscription emails' frame: the jurisdiction on the band and in the signature, the automatic-message note below. */
+function layout(language: Language, data: { senderName: string }, subject: string, preview: string, blocks: Block[], say: ReturnType<typeof translatorFor>): RenderedEmail {
+  return {
+    subject,
+    ...renderLayout({
+      language,
+      subject,
+      preview,
+      header: data.senderName,
+      blocks,
+      signature: [say('common.signature', { sender: data.senderName })],
+      footer: [{ kind: 'text', text: say('common.automatic', { sender: data.senderName }) }],
+    }),
+  };
 }

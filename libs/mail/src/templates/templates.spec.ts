@@ -98,9 +98,9 @@ const EMAILS: Record<string, (language: Language) => RenderedEmail> = {
   'action item reminder': (l) => renderActionItemReminderEmail(l, { ownerName: EVIL, title: EVIL, dueAt: at('2027-03-10T15:00:00Z'), timeZone, planTitle: 'P', senderName: 'Rosario' }),
   digest: (l) => renderDigestEmail(l, digestContent, digestOptions),
   'subscription confirmation': (l) =>
-    renderSubscriptionConfirmationEmail(l, { planTitle: EVIL, jurisdictionName: 'Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u', commitmentTitles: [EVIL], confirmUrl: 'https://m.example/c', expiresAt: at('2027-03-02T21:00:00Z') }),
-  'already subscribed': (l) => renderAlreadySubscribedEmail(l, { planTitle: EVIL, jurisdictionName: 'Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u' }),
-  unsubscribed: (l) => renderUnsubscribedEmail(l, { planTitle: EVIL, jurisdictionName: 'Rosario', timeZone }),
+    renderSubscriptionConfirmationEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u', commitmentTitles: [EVIL], confirmUrl: 'https://m.example/c', expiresAt: at('2027-03-02T21:00:00Z') }),
+  'already subscribed': (l) => renderAlreadySubscribedEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u' }),
+  unsubscribed: (l) => renderUnsubscribedEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone }),
 };
 
 const cases = Object.keys(EMAILS).flatMap((name) => SUPPORTED_LANGUAGES.map((language) => [name, language] as const));
@@ -120,7 +120,7 @@ describe('every email in every language', () => {
     for (const img of email.html.match(/<img\b[^>]*>/g) ?? []) expect(img).toMatch(/\balt="[^"]+"/);
   });
 
-  it.each(Object.keys(EMAILS).filter((name) => !['subscription confirmation', 'already subscribed', 'unsubscribed'].includes(name)))('%s is an MJML layout: responsive, no mj- tags left, in the reader language', (name) => {
+  it.each(Object.keys(EMAILS))('%s is an MJML layout: responsive, no mj- tags left, in the reader language', (name) => {
     for (const language of SUPPORTED_LANGUAGES) {
       const email = EMAILS[name](language);
       expect(email.html).toMatch(/^<!doctype html>/);
@@ -133,10 +133,10 @@ describe('every email in every language', () => {
 
   it('names the jurisdiction in the signature, in no email a fixed office', () => {
     for (const language of SUPPORTED_LANGUAGES) {
-      for (const name of ['evidence request', 'check-in invitation', 'digest']) {
+      for (const name of ['evidence request', 'check-in invitation', 'digest', 'subscription confirmation', 'already subscribed', 'unsubscribed']) {
         const email = EMAILS[name](language);
         expect(email.text).toContain('Municipalidad de Rosario');
-        expect(email.text).not.toMatch(/Dirección de Gobierno Abierto|Open Government Office/);
+        expect(email.text).not.toMatch(/Dirección de Gobierno Abierto|Open Government Office|Bureau du gouvernement ouvert|Escritório de Governo Aberto/);
       }
     }
   });
@@ -166,6 +166,38 @@ describe('every email in every language', () => {
     // Measured on the shared 2-core dev machine (load about 9): 0.65 ms per digest email under jest; MJML compiles a new shape in about 50 ms, once.
     expect(perEmailMs).toBeLessThan(5);
     console.log(`renderDigestEmail: ${perEmailMs.toFixed(3)} ms per email over ${runs} renders; ${layouts} layouts compiled`);
+  });
+});
+
+describe('subscription emails', () => {
+  const links = { preferencesUrl: 'https://m.example/subscriptions/manage/tok?a=1&b=2', unsubscribeUrl: 'https://m.example/subscriptions/unsubscribe/tok' };
+  const confirmUrl = 'https://m.example/subscriptions/confirm/tok?a=1&b=2';
+
+  it('confirmation: a button and the link (escaped in HTML), the expiry in the reader language and zone, the topics', () => {
+    const es = renderSubscriptionConfirmationEmail('es', { planTitle: 'Plan Rosario', senderName: 'Municipalidad de Rosario', timeZone, ...links, commitmentTitles: [], confirmUrl, expiresAt: at('2027-03-02T21:00:00Z') });
+    expect(es.subject).toBe('Confirme su suscripción: Plan Rosario');
+    expect(es.text).toContain(`Para confirmar, abra este enlace:\n${confirmUrl}`);
+    expect(es.text).toContain('Temas: todo el plan');
+    expect(es.text).toMatch(/El enlace vence el 2 de marzo de 2027.*18:00/);
+    expect(es.text).toContain('Equipo de Gobierno Abierto, Municipalidad de Rosario');
+    expect(es.html).toContain('href="https://m.example/subscriptions/confirm/tok?a=1&amp;b=2"');
+    expect(es.html).toContain('Confirmar la suscripción');
+    const fr = renderSubscriptionConfirmationEmail('fr', { planTitle: 'Plan', senderName: 'Rosario', timeZone, ...links, commitmentTitles: ['A', 'B'], confirmUrl, expiresAt: at('2027-03-02T21:00:00Z') });
+    expect(fr.text).toContain('Thèmes : A; B');
+    expect(fr.text).toContain('2 mars 2027');
+  });
+
+  it('already subscribed: the preferences and unsubscribe links; unsubscribed: how to come back; neither a confirmation link', () => {
+    const already = renderAlreadySubscribedEmail('en', { planTitle: 'Plan Rosario', senderName: 'Rosario', timeZone, ...links });
+    expect(already.text).toContain(`Change your topics or language:\n${links.preferencesUrl}`);
+    expect(already.text).toContain(`Unsubscribe:\n${links.unsubscribeUrl}`);
+    expect(already.html).toContain('href="https://m.example/subscriptions/manage/tok?a=1&amp;b=2"');
+    expect(already.text).not.toContain('/subscriptions/confirm/');
+    const gone = renderUnsubscribedEmail('pt', { planTitle: 'Plano', senderName: 'Rosário', timeZone });
+    expect(gone.subject).toBe('Sua assinatura foi cancelada: Plano');
+    expect(gone.text).toContain('Mudou de ideia?');
+    expect(gone.text).toContain('Equipe de Governo Aberto, Rosário');
+    expect(gone.text).not.toContain('/subscriptions/');
   });
 });
 
