@@ -1,7 +1,8 @@
 /**
  * `npm start`: runs the whole system on one machine. Starts what is missing (Temporal dev server,
- * embedded PostgreSQL, a mail sink), then the API (which migrates) and the worker as child
- * processes, loads the demo plan once, and prints where everything is. Ctrl-C stops it all.
+ * embedded PostgreSQL, Mailpit or else the built-in mail sink), then the API (which migrates) and the
+ * worker as child processes, loads the demo plan once, and prints where everything is. Ctrl-C stops
+ * it all.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { DemoTokens, loadDemoPlan } from './demo/load-demo-plan';
 import { loadOrCreateDevSecrets } from './dev-stack/dev-secrets';
 import { ensureDatabase, startEmbeddedPostgres } from './dev-stack/embedded-postgres';
 import { MailSink } from './dev-stack/mail-sink';
+import { resolveMailpit, startMailpit } from './dev-stack/mailpit';
 import { startTemporalDevServer, TemporalDevServer } from './dev-stack/temporal-dev-server';
 
 const log = (message: string) => console.log(`[start] ${message}`);
@@ -71,11 +73,25 @@ async function main(): Promise<void> {
 
     let mailViewer: string | null = null;
     if (!env.SMTP_URL) {
-      const sink = new MailSink();
-      const smtp = await sink.start({ port: Number(env.MAIL_SINK_SMTP_PORT ?? 1025), storeDir: path.join(dataDir, 'mail') });
-      mailViewer = await sink.startViewer(Number(env.MAIL_VIEWER_PORT ?? 1080));
-      stops.push(() => sink.stop());
-      env.SMTP_URL = smtp.url;
+      const smtpPort = Number(env.MAIL_SINK_SMTP_PORT ?? 1025);
+      const viewerPort = Number(env.MAIL_VIEWER_PORT ?? 1080);
+      // Mailpit shows each email as a client renders it (HTML); the built-in sink only its text.
+      const mailpit = await resolveMailpit(log, env);
+      if ('path' in mailpit) {
+        const databaseFile = path.join(dataDir, 'mailpit.db');
+        log(`Starting Mailpit (${mailpit.origin}: ${mailpit.path}) on 127.0.0.1:${smtpPort}, web UI on ${viewerPort} (mail kept in ${databaseFile})...`);
+        const server = await startMailpit({ binary: mailpit.path, smtpPort, uiPort: viewerPort, databaseFile });
+        stops.push(() => server.stop());
+        env.SMTP_URL = server.smtpUrl;
+        mailViewer = `${server.uiUrl}   (Mailpit)`;
+      } else {
+        log(`Mailpit is not available (${mailpit.unavailable}); starting the built-in mail sink on 127.0.0.1:${smtpPort} instead (text only; mail kept in ${path.join(dataDir, 'mail')}).`);
+        const sink = new MailSink();
+        const smtp = await sink.start({ port: smtpPort, storeDir: path.join(dataDir, 'mail') });
+        mailViewer = `${await sink.startViewer(viewerPort)}   (built-in mail sink)`;
+        stops.push(() => sink.stop());
+        env.SMTP_URL = smtp.url;
+      }
     }
 
     const apiUrl = `http://127.0.0.1:${env.PORT}`;
