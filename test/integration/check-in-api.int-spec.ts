@@ -1,13 +1,15 @@
 /**
  * The Dialogue Board check-in API against the real dev server, with a worker: the schedule's
  * settings reach Temporal (`dialogue-board-<planId>`, read here with the client's own describe, as
- * `temporal schedule describe` would), pause, resume, trigger, change and delete show there; the next
+ * `temporal schedule describe` would, and once with that CLI), pause, resume, trigger, change and delete show there; the next
  * five meetings in Europe/Madrid across the start of summer time have the local times the zone's rules
  * give (computed here from the EU rule, not from the platform's zone data); a check-in is closed with
  * action items (each followed by its workflow), its minutes approved, and the public JSON and iCalendar
  * feed (read with ical.js) carry no personal data.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import ICAL from 'ical.js';
 import { DataSource } from 'typeorm';
 import { ScheduleNotFoundError } from '@temporalio/client';
@@ -58,6 +60,9 @@ describe('check-in API', () => {
   const http = () => system.http();
   const scheduleId = () => `dialogue-board-${planId}`;
   const describeSchedule = () => system.temporal.schedule.getHandle(scheduleId()).describe();
+  /** `temporal …` against the test's dev server (the CLI the test run started it with). */
+  const temporalCli = async (args: string[]) =>
+    (await promisify(execFile)(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [...args, '--address', process.env.TEST_TEMPORAL_ADDRESS!])).stdout;
   const etag = async (url: string) => (await http().get(url).set(coordinator).expect(200)).headers.etag as string;
   const days = (n: number) => new Date(Date.now() + n * 86_400_000);
   const isoDate = (d: Date) => d.toISOString().slice(0, 10);
@@ -161,6 +166,9 @@ describe('check-in API', () => {
       const paused = await http().post(`/plans/${planId}/check-in-schedule/pause`).set(coordinator).send({ note: 'Summer recess' }).expect(200);
       expect(paused.body).toMatchObject({ paused: true, state: 'paused', note: 'Summer recess' });
       expect((await describeSchedule()).state).toMatchObject({ paused: true, note: 'Summer recess' });
+      // The same, as an operator sees it with the Temporal CLI.
+      const cli = JSON.parse(await temporalCli(['schedule', 'describe', '--schedule-id', scheduleId(), '--output', 'json'])) as { schedule?: { state?: { paused?: boolean; notes?: string } } };
+      expect(cli.schedule?.state).toMatchObject({ paused: true, notes: 'Summer recess' });
       const resumed = await http().post(`/plans/${planId}/check-in-schedule/resume`).set(coordinator).send({}).expect(200);
       expect(resumed.body).toMatchObject({ paused: false, state: 'running' });
       expect((await describeSchedule()).state.paused).toBe(false);
