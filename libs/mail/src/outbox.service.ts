@@ -48,7 +48,7 @@ export interface BatchResult {
 }
 
 /** How many messages of a batch are with the SMTP pool at once (it has SMTP_POOL.maxConnections connections). */
-export const OUTBOX_BATCH_CONCURRENCY = 20;
+export const OUTBOX_BATCH_CONCURRENCY = 10;
 
 /** Fills `%%name%%` markers of a digest issue's text or HTML with one recipient's values. */
 export function fillTemplate(template: string, values: Record<string, string>): string {
@@ -217,9 +217,11 @@ export class OutboxService {
     };
 
     let transientError: string | null = null;
-    const group = Math.max(1, Math.ceil(concurrency / 2));
+    const group = concurrency;
     let next = 0;
     let inFlight = 0;
+    /** Results written once this many are waiting (or when the pool is idle). */
+    const FLUSH_EVERY = 2 * group;
     const results: { sent: string[]; failed: [string, string][]; unconfirmed: [string, string][]; pending: [string, string][] } = { sent: [], failed: [], unconfirmed: [], pending: [] };
     const flush = async () => {
       const { sent, failed, unconfirmed, pending: back } = results;
@@ -262,14 +264,16 @@ export class OutboxService {
       }
     };
 
-    // The sliding window: claim a group when there is room for it, send, write results in bulk.
+    // The sliding window: a group is claimed ahead while the previous one is with the pool (`ready`),
+    // at most `concurrency` messages are with the pool, and results are written in bulk.
     await new Promise<void>((resolve, reject) => {
+      const ready: number[] = [];
       let claiming = false;
       let flushing: Promise<void> = Promise.resolve();
-      let failed = false;
+      let finished = false;
       const fail = (error: unknown) => {
-        if (!failed) {
-          failed = true;
+        if (!finished) {
+          finished = true;
           reject(error);
         }
       };
@@ -277,16 +281,35 @@ export class OutboxService {
         flushing = flushing.then(flush).then(advance);
         return flushing;
       };
-      const pump = () => {
-        if (failed) return;
-        if (claiming) return;
-        const room = concurrency - inFlight;
-        if (next >= pending.length || transientError !== null) {
-          if (inFlight === 0) settle().then(() => resolve(), fail);
-          return;
+      const unsentCount = () => results.sent.length + results.failed.length + results.unconfirmed.length + results.pending.length;
+      const checkDone = () => {
+        if (finished || claiming || inFlight > 0) return;
+        if (transientError !== null) {
+          // Claimed but never handed over: back to pending for the retry.
+          for (const i of ready.splice(0)) {
+            results.pending.push([byKey.get(keys[i])!.id, `not sent: the batch stopped (${transientError})`]);
+            outcomes[i] = 'not_sent';
+          }
+        } else if (ready.length > 0 || next < pending.length) return;
+        finished = true;
+        settle().then(() => resolve(), reject);
+      };
+      const dispatch = () => {
+        while (transientError === null && inFlight < concurrency && ready.length > 0) {
+          const i = ready.shift()!;
+          inFlight++;
+          sendOne(i, byKey.get(keys[i])!).then(() => {
+            inFlight--;
+            if (unsentCount() >= FLUSH_EVERY || inFlight === 0) settle().catch(fail);
+            dispatch();
+            refill();
+            checkDone();
+          }, fail);
         }
-        if (room < group && inFlight > 0) return;
-        const chosen = pending.slice(next, next + Math.min(room, group));
+      };
+      const refill = () => {
+        if (finished || claiming || transientError !== null || ready.length >= group || next >= pending.length) return;
+        const chosen = pending.slice(next, next + group);
         next += chosen.length;
         claiming = true;
         const ids = chosen.map((i) => byKey.get(keys[i])!.id);
@@ -300,23 +323,17 @@ export class OutboxService {
             claiming = false;
             const got = new Set((Array.isArray(claimed[0]) ? (claimed[0] as { id: string }[]) : (claimed as { id: string }[])).map((r) => r.id));
             for (const i of chosen) {
-              const row = byKey.get(keys[i])!;
               // Taken meanwhile by a single send (a coordinator's resend holds its key): not ours to send.
-              if (!got.has(row.id)) {
-                outcomes[i] = 'unconfirmed';
-                continue;
-              }
-              inFlight++;
-              sendOne(i, row).then(() => {
-                inFlight--;
-                if (results.sent.length + results.failed.length + results.unconfirmed.length + results.pending.length >= group) settle().catch(fail);
-                pump();
-              }, fail);
+              if (got.has(byKey.get(keys[i])!.id)) ready.push(i);
+              else outcomes[i] = 'unconfirmed';
             }
-            pump();
+            dispatch();
+            refill();
+            checkDone();
           }, fail);
       };
-      pump();
+      refill();
+      checkDone();
     });
     advance();
     return { outcomes: outcomes.map((o) => o ?? 'not_sent'), settled, transientError, refusals };

@@ -52,7 +52,6 @@ export class Digests1763980000000 implements MigrationInterface {
     // the issue and keeps the values (a copy of 100,000 bodies would be gigabytes), resend included.
     await q.query(`ALTER TABLE outbox_message ADD COLUMN digest_issue_id uuid REFERENCES digest_issue(id) ON DELETE RESTRICT`);
     await q.query(`ALTER TABLE outbox_message ADD COLUMN template_values jsonb`);
-    await q.query(`CREATE INDEX outbox_message_digest_issue_idx ON outbox_message (digest_issue_id) WHERE digest_issue_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
