@@ -123,11 +123,12 @@ export class OutboxService {
   /**
    * Sends many messages with the guarantees of `send`, at the pace of the SMTP pool: one INSERT for
    * every row (ON CONFLICT DO NOTHING: a key already known keeps its row and state), one SELECT of
-   * their states, then a sliding window: rows are claimed `pending → sending` a group at a time (one
-   * UPDATE, committed before any of them goes to the relay), at most `concurrency` are with the pool,
-   * and results are written in bulk (one UPDATE per outcome and group). Exactly once as in `send`:
-   * a row found `sending` (an earlier attempt died while it was with the relay) becomes `unconfirmed`
-   * and is not sent again; `sent`, `failed` and `unconfirmed` rows are not sent; 5xx → `failed`; a
+   * their states, then a sliding window: rows are claimed `pending → claimed` a group at a time (one
+   * UPDATE), each is marked `sending` (committed) just before it goes to the relay, at most
+   * `concurrency` are with the pool, and results are written in bulk (one UPDATE per outcome and
+   * group). Exactly once as in `send`: a row found `sending` (an earlier attempt died while it was
+   * with the relay) becomes `unconfirmed` and is not sent again, while a row found `claimed` (an
+   * earlier attempt died before handing it over) is sent, so a killed worker loses nobody; `sent`, `failed` and `unconfirmed` rows are not sent; 5xx → `failed`; a
    * send past the deadline → `unconfirmed`. The first transient failure (4xx such as 421 throttling,
    * a relay down) stops claiming: rows in flight finish, the failed ones go back to `pending`, and the
    * result says so (`transientError`) for the caller to retry later without losing anyone.
@@ -190,7 +191,7 @@ export class OutboxService {
         case OutboxStatus.Sending:
           outcomes[i] = 'unconfirmed';
           break;
-        default:
+        default: // pending, or claimed by a batch that died before handing it over
           pending.push(i);
       }
     });
@@ -244,6 +245,8 @@ export class OutboxService {
       try {
         const body = await issueBody(row.digestIssueId);
         const values = row.values ?? {};
+        // Committed before the hand-over: from here on a dead attempt means "delivery unknown".
+        await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1`, [row.id]);
         await this.transport.send({ to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values), messageId: row.messageId, headers: row.headers });
         results.sent.push(row.id);
         outcomes[i] = 'sent';
@@ -315,8 +318,8 @@ export class OutboxService {
         const ids = chosen.map((i) => byKey.get(keys[i])!.id);
         this.dataSource
           .query(
-            `UPDATE outbox_message SET status = 'sending', attempts = attempts + 1
-             WHERE id = ANY($1::uuid[]) AND status = 'pending' AND pg_try_advisory_xact_lock(hashtext(idempotency_key)) RETURNING id`,
+            `UPDATE outbox_message SET status = 'claimed', attempts = attempts + 1
+             WHERE id = ANY($1::uuid[]) AND status IN ('pending', 'claimed') AND pg_try_advisory_xact_lock(hashtext(idempotency_key)) RETURNING id`,
             [ids],
           )
           .then((claimed: { id: string }[] | [{ id: string }[], number]) => {

@@ -2,6 +2,11 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export enum OutboxStatus {
   Pending = 'pending',
+  /**
+   * Taken by a batch that will hand it over shortly (sendBatch claims a group ahead). Never handed
+   * over yet, so an attempt that died leaves it safe to send: it counts as pending.
+   */
+  Claimed = 'claimed',
   /** Handed to the SMTP server right now (committed before the hand-over). */
   Sending = 'sending',
   Sent = 'sent',
