@@ -21,7 +21,8 @@ import { MailTransport, SMTP_POOL, SMTP_TIMEOUTS } from '../libs/mail/src/mail-t
 import { OUTBOX_BATCH_CONCURRENCY, OutboxService, fillTemplate, type BatchEmail } from '../libs/mail/src/outbox.service';
 import { MIGRATIONS } from '../libs/persistence/src/migrations';
 import { subscriberLinks } from '../libs/security/src/subscriber-token';
-import { renderPlainDigest } from '../apps/worker/src/activities/digest.mail';
+import { DIGEST_LINK_MARKERS } from '../apps/worker/src/activities/digest.mail';
+import { renderDigestEmail } from '../libs/mail/src';
 
 const BATCH = 500;
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
         },
         { month: '2026-03', timeZone: 'America/Argentina/Cordoba' },
       );
-      const rendered = renderPlainDigest('es', content);
+      const rendered = renderDigestEmail('es', content, { planTitle: 'Plan de Acción de Gobierno Abierto', jurisdictionName: 'Rosario', unsubscribeUrl: DIGEST_LINK_MARKERS.unsubscribeUrl, preferencesUrl: DIGEST_LINK_MARKERS.preferencesUrl, archiveUrl: 'http://localhost:3000/public/plans/bench' });
       const [issue] = await db.query(`INSERT INTO digest_issue (plan_id, month, language, subject, html, text, content) VALUES ($1, '2026-03', 'es', $2, $3, $4, $5) RETURNING id`, [plan.id, rendered.subject, rendered.html, rendered.text, JSON.stringify(content)]);
       await db.query(
         `INSERT INTO subscriber (plan_id, email, language, status, consent_source, confirmed_at) SELECT $1, 'sub-' || g || '@bench.example', 'es', 'confirmed', 'import', now() FROM generate_series(1, $2) g`,

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
 import { CalendarEventAttachment, isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
 import { redactAddresses } from './redact';
+import { escapeHtml } from './templates/layout';
 import type { RenderedEmail } from './templates';
 
 export interface EmailToSend extends RenderedEmail {
@@ -51,8 +52,8 @@ export interface BatchResult {
 export const OUTBOX_BATCH_CONCURRENCY = 10;
 
 /** Fills `%%name%%` markers of a digest issue's text or HTML with one recipient's values. */
-export function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/%%([A-Za-z][A-Za-z0-9_]*)%%/g, (marker, name: string) => values[name] ?? marker);
+export function fillTemplate(template: string, values: Record<string, string>, escape: (value: string) => string = (value) => value): string {
+  return template.replace(/%%([A-Za-z][A-Za-z0-9_]*)%%/g, (marker, name: string) => (name in values ? escape(values[name]) : marker));
 }
 
 export type SendOutcome = 'sent' | 'already_sent' | 'failed_permanently' | 'unconfirmed';
@@ -247,7 +248,7 @@ export class OutboxService {
         const values = row.values ?? {};
         // Committed before the hand-over: from here on a dead attempt means "delivery unknown".
         await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1`, [row.id]);
-        await this.transport.send({ to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values), messageId: row.messageId, headers: row.headers });
+        await this.transport.send({ to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values, escapeHtml), messageId: row.messageId, headers: row.headers });
         results.sent.push(row.id);
         outcomes[i] = 'sent';
       } catch (error) {
@@ -345,7 +346,7 @@ export class OutboxService {
   private async templatedBody(manager: EntityManager, digestIssueId: string, values: Record<string, string>): Promise<{ text: string; html: string | null }> {
     const found: { text: string; html: string }[] = await manager.query(`SELECT text, html FROM digest_issue WHERE id = $1`, [digestIssueId]);
     if (!found[0]) throw new Error(`digest issue ${digestIssueId} is missing`);
-    return { text: fillTemplate(found[0].text, values), html: fillTemplate(found[0].html, values) };
+    return { text: fillTemplate(found[0].text, values), html: fillTemplate(found[0].html, values, escapeHtml) };
   }
 
   private async sendLocked(runner: QueryRunner, email: EmailToSend): Promise<SendOutcome> {

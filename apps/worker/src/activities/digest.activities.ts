@@ -4,8 +4,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { afterHardBounce, composeDigest, CompletionLevel, type DigestContent, followsAnyOf, isDigestRecipient, MilestoneStatus, monthOf, PlanStatus, previousMonth, SUPPORTED_LANGUAGES, type PlanStateForDigest, type SubscriberStatus } from '@app/domain';
-import { BatchEmail, OutboxService } from '@app/mail';
+import { afterHardBounce, composeDigest, CompletionLevel, type DigestContent, type Language, followsAnyOf, isDigestRecipient, MilestoneStatus, monthOf, PlanStatus, previousMonth, SUPPORTED_LANGUAGES, type PlanStateForDigest, type SubscriberStatus } from '@app/domain';
+import { BatchEmail, OutboxService, renderDigestEmail } from '@app/mail';
 import { subscriberLinks } from '@app/security';
 import { ActionPlanEntity, DigestSendStatus, JurisdictionEntity } from '@app/persistence';
 import {
@@ -18,7 +18,7 @@ import {
   type PreparedDigest,
 } from '@app/workflows';
 import { ACTIVITY_HEARTBEAT_INTERVAL_MS } from './heartbeat';
-import { renderPlainDigest } from './digest.mail';
+import { DIGEST_LINK_MARKERS } from './digest.mail';
 
 const ZERO: DigestCounts = { sent: 0, skipped: 0, failed: 0 };
 
@@ -71,7 +71,15 @@ export class DigestActivities implements DigestActivitiesContract {
     if (missing.length) {
       const content = archived[0]?.content ?? composeDigest(await this.planStateOf(planId, plan.title, jurisdiction.name), { month, timeZone: jurisdiction.timeZone, now: new Date() });
       for (const language of missing) {
-        const rendered = renderPlainDigest(language, content);
+        // Each recipient's own links are markers here; the outbox fills them per message.
+        const rendered = renderDigestEmail(language as Language, content, {
+          planTitle: plan.title,
+          jurisdictionName: jurisdiction.name,
+          timeZone: jurisdiction.timeZone,
+          unsubscribeUrl: DIGEST_LINK_MARKERS.unsubscribeUrl,
+          preferencesUrl: DIGEST_LINK_MARKERS.preferencesUrl,
+          archiveUrl: `${this.config.publicBaseUrl}/public/plans/${planId}`,
+        });
         await this.db.query(
           `INSERT INTO digest_issue (plan_id, month, language, subject, html, text, content) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT ON CONSTRAINT digest_issue_unique DO NOTHING`,
