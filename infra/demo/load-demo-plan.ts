@@ -1,4 +1,4 @@
-import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_CHECK_IN_SCHEDULE, DEMO_JURISDICTION_SLUG, DEMO_POLICY } from './rosario-plan';
+import { AGENCIES, AgencyKey, BOARD_ORGANISATIONS, COMMITMENTS, DEMO_CHECK_IN_SCHEDULE, DEMO_DIGEST_SCHEDULE, DEMO_JURISDICTION_SLUG, DEMO_POLICY, DEMO_SUBSCRIBERS } from './rosario-plan';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -13,15 +13,17 @@ export interface DemoTokens {
  * Loads the Rosario demo through the public API, once: when the jurisdiction exists already, the
  * demo was loaded by an earlier run and nothing is done. Creates a coordinator, an IMB and one
  * token per agency (shown once by the API, so the caller keeps them). The plan gets Dialogue Board
- * check-ins every quarter of an hour (DEMO_CHECK_IN_SCHEDULE): the first invitations arrive within minutes.
+ * check-ins every quarter of an hour (DEMO_CHECK_IN_SCHEDULE): the first invitations arrive within minutes;
+ * a few subscribers in two languages (DEMO_SUBSCRIBERS, imported as CSV) get the monthly digest from a
+ * schedule running every five minutes (DEMO_DIGEST_SCHEDULE).
  */
 export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new Date()): Promise<{ loaded: boolean; milestones: number; tokens: DemoTokens | null }> {
   let token = adminToken;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
     const response = await fetch(`${apiUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
@@ -98,5 +100,10 @@ export async function loadDemoPlan(apiUrl: string, adminToken: string, now = new
   // Last, so the first agenda has the milestones: the plan is active, so the API creates the schedule
   // dialogue-board-<plan> and triggers it once, which prepares the first meeting and its invitations.
   await call('PUT', `/plans/${plan.id}/check-in-schedule`, DEMO_CHECK_IN_SCHEDULE);
+  // Subscribers who consented elsewhere, imported as confirmed; then the digest schedule digest-<plan>.
+  const consentedAt = isoDate(new Date(now.getTime() - 30 * DAY_MS));
+  const csv = ['email;language;commitment_external_ids;consented_at', ...DEMO_SUBSCRIBERS.map((s) => `${s.email};${s.language};${s.commitments.join('|')};${consentedAt}`)].join('\n');
+  await call('POST', `/plans/${plan.id}/subscribers/import`, csv, 'text/csv');
+  await call('PUT', `/plans/${plan.id}/digest-schedule`, DEMO_DIGEST_SCHEDULE);
   return { loaded: true, milestones, tokens };
 }

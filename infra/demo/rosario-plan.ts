@@ -37,6 +37,29 @@ export const DEMO_CHECK_IN_SCHEDULE = {
   },
 };
 
+/**
+ * The monthly digest in the demo (PUT /plans/:id/digest-schedule): a run every five minutes (local
+ * time in the jurisdiction's zone), so the mail viewer shows the digest of the month before within
+ * five minutes of `npm start`; later runs find that month's digest started and send nothing again. A
+ * real plan sends monthly (e.g. the 1st at 09:00: dayOfMonth 1, hour 9, minute 0).
+ */
+export const DEMO_DIGEST_SCHEDULE = {
+  calendar: { minute: [{ start: 0, end: 59, step: 5 }], hour: '*' as const },
+};
+
+/**
+ * Residents who subscribed to the digest elsewhere (a paper form at a district centre), imported
+ * through POST /plans/:id/subscribers/import as confirmed: in two languages, some following only a
+ * few commitments (by external id, `|`-separated), the others the whole plan.
+ */
+export const DEMO_SUBSCRIBERS: { email: string; language: 'es' | 'en'; commitments: string[] }[] = [
+  { email: 'vecina.centro@demo.rosario.example', language: 'es', commitments: [] },
+  { email: 'vecino.norte@demo.rosario.example', language: 'es', commitments: ['C1', 'C3'] },
+  { email: 'colectivo.genero@demo.rosario.example', language: 'es', commitments: ['C2'] },
+  { email: 'researcher@demo.rosario.example', language: 'en', commitments: [] },
+  { email: 'journalist@demo.rosario.example', language: 'en', commitments: ['C4', 'C5'] },
+];
+
 export const AGENCIES = {
   modernization: { name: 'Secretariat of Modernization and Proximity', contactEmail: 'modernizacion@demo.rosario.example', contactName: 'Open Government referent', language: 'es' },
   gender: { name: 'Secretariat of Gender and Human Rights', contactEmail: 'genero@demo.rosario.example', contactName: 'Gender data referent', language: 'es' },

@@ -66,6 +66,7 @@ describe('authorization matrix', () => {
   let otherAgencyId: string;
   /** A draft plan with check-in settings (its schedule runs once active), and a check-in of A's plan with an action item, to read. */
   let schedulePlanId: string;
+  let digestSchedulePlanId: string;
   let readCheckInId: string;
   /** A milestone of A's active plan, the own agency's work; its workflow is running (waiting for its start). */
   let milestoneId: string;
@@ -163,6 +164,14 @@ describe('authorization matrix', () => {
     const planId = (await adminPost('/plans', planBody(status))).id as string;
     const response = await http().put(`/plans/${planId}/check-in-schedule`).set(admin()).send(scheduleBody);
     if (response.status !== 201) throw new Error(`Setup PUT check-in schedule answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return planId;
+  };
+  /** Digest settings (the 1st of each month, 09:00) for a plan, written by the admin. */
+  const digestScheduleBody = { calendar: { dayOfMonth: [{ start: 1 }], hour: [{ start: 9 }], minute: [{ start: 0 }] } };
+  const planWithDigestSchedule = async (status: 'draft' | 'active' = 'draft') => {
+    const planId = (await adminPost('/plans', planBody(status))).id as string;
+    const response = await http().put(`/plans/${planId}/digest-schedule`).set(admin()).send(digestScheduleBody);
+    if (response.status !== 201) throw new Error(`Setup PUT digest schedule answered ${response.status}: ${JSON.stringify(response.body)}`);
     return planId;
   };
   /** A check-in of A's plan as a schedule run would have prepared it (no workflow: signals to it are no-ops). */
@@ -601,7 +610,32 @@ describe('authorization matrix', () => {
       call: async () => ({ url: `/plans/${await planWithSchedule('active')}/check-in-schedule/trigger` }),
       check: (_caller, response) => expect(response.body.state).toBe('running'),
     },
-    // The digest: coordinators control a month's send, the IMB reads, agencies see none of it
+    // The digest: coordinators set its schedule and control a month's send, the IMB reads, agencies see none of it
+    {
+      method: 'PUT',
+      path: '/plans/{planId}/digest-schedule',
+      statuses: [201, 201, 403, 403, 403, 404, 401, 401],
+      call: async () => ({ url: `/plans/${await freshPlan()}/digest-schedule`, body: digestScheduleBody }),
+    },
+    { method: 'GET', path: '/plans/{planId}/digest-schedule', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${digestSchedulePlanId}/digest-schedule` }) },
+    { method: 'DELETE', path: '/plans/{planId}/digest-schedule', statuses: [200, 200, 403, 403, 403, 404, 401, 401], call: async () => ({ url: `/plans/${await planWithDigestSchedule()}/digest-schedule` }) },
+    ...(['pause', 'resume'] as const).map(
+      (action): Row => ({
+        method: 'POST',
+        path: `/plans/{planId}/digest-schedule/${action}`,
+        statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+        call: async () => ({ url: `/plans/${await planWithDigestSchedule()}/digest-schedule/${action}`, body: { note: 'Matrix' } }),
+        check: (_caller, response) => expect(response.body.paused).toBe(action === 'pause'),
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/plans/{planId}/digest-schedule/trigger',
+      statuses: [200, 200, 403, 403, 403, 404, 401, 401],
+      // An active plan: its schedule runs in Temporal.
+      call: async () => ({ url: `/plans/${await planWithDigestSchedule('active')}/digest-schedule/trigger` }),
+      check: (_caller, response) => expect(response.body.state).toBe('running'),
+    },
     { method: 'GET', path: '/plans/{planId}/digests', statuses: [200, 200, 403, 403, 200, 404, 401, 401], call: async () => ({ url: `/plans/${a.planId}/digests` }) },
     {
       method: 'GET',
@@ -798,6 +832,7 @@ describe('authorization matrix', () => {
     jurisdictionSlugA = (await http().get(`/jurisdictions/${a.jurisdictionId}`).set(admin()).expect(200)).body.slug;
     otherAgencyId = await freshAgency();
     schedulePlanId = await planWithSchedule();
+    digestSchedulePlanId = await planWithDigestSchedule();
     await system.api.get(DataSource).query(`INSERT INTO digest_send (plan_id, month, status, finished_at) VALUES ($1, '2030-01', 'completed', now())`, [a.planId]);
     readCheckInId = await freshCheckIn({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.', minutesApprovedAt: days(-1) });
     await system.api.get(DataSource).getRepository(ActionItemEntity).save({ checkInId: readCheckInId, planId: a.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open });

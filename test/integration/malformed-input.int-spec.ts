@@ -265,6 +265,8 @@ describe('malformed input on writing routes', () => {
     onlineUrl: 'https://meet.example/board',
     policy: { durationMinutes: 90 },
   });
+  const digestScheduleOf = () => read(`/plans/${f.planId}/digest-schedule`);
+  const validDigestSchedule = () => ({ calendar: { dayOfMonth: [{ start: 1 }], hour: [{ start: 9 }], minute: [{ start: 0 }] }, paused: false });
   const validActionItem = () => ({ title: 'Publish the calendar', ownerName: 'Ana Gómez', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10).toISOString(), commitmentId: f.commitmentId, milestoneId });
 
   const routes: WriteRoute[] = [
@@ -823,6 +825,44 @@ describe('malformed input on writing routes', () => {
       uuidParams: ['planId'],
       snapshot: scheduleOf,
     },
+    {
+      method: 'PUT',
+      path: '/plans/{planId}/digest-schedule',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      etagFrom: () => `/plans/${f.planId}/digest-schedule`,
+      valid: validDigestSchedule,
+      required: ['calendar'],
+      wrongTypes: [
+        { body: { calendar: 1, paused: 'yes' }, fields: ['calendar', 'paused'] },
+        { body: { calendar: { hour: 'x', minute: [{ start: 'a' }], dayOfWeek: 'MONDAY', month: [{ start: 13 }] } }, fields: ['calendar.hour', 'calendar.minute', 'calendar.dayOfWeek', 'calendar.month'] },
+      ],
+      customCases: [
+        { name: 'an unknown field in the calendar', body: (valid) => ({ ...valid, calendar: { ...(valid.calendar as Body), year: [{ start: 2027 }] } }), fields: ['calendar.year'], status: 400 },
+        { name: 'null in paused (it is true or false, or left out)', body: (valid) => ({ ...valid, paused: null }), fields: ['paused'], status: 400 },
+      ],
+      snapshot: digestScheduleOf,
+    },
+    ...(['pause', 'resume'] as const).map(
+      (action): WriteRoute => ({
+        method: 'POST',
+        path: `/plans/{planId}/digest-schedule/${action}`,
+        control: 200,
+        params: () => ({ planId: f.planId }),
+        uuidParams: ['planId'],
+        customCases: noteCases(),
+        snapshot: digestScheduleOf,
+      }),
+    ),
+    {
+      method: 'POST',
+      path: '/plans/{planId}/digest-schedule/trigger',
+      control: 409, // the fixture's plan is a draft: its schedule runs once it is active
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      snapshot: digestScheduleOf,
+    },
     // A month's digest send that has ended: pause, resume and cancel reach no running workflow.
     ...(['pause', 'resume', 'cancel'] as const).map(
       (act): WriteRoute => ({
@@ -946,6 +986,14 @@ describe('malformed input on writing routes', () => {
       params: () => ({ planId: f.planId }),
       uuidParams: ['planId'],
       snapshot: scheduleOf,
+    },
+    {
+      method: 'DELETE',
+      path: '/plans/{planId}/digest-schedule',
+      control: 200,
+      params: () => ({ planId: f.planId }),
+      uuidParams: ['planId'],
+      snapshot: digestScheduleOf,
     },
     // Subscribers
     {
@@ -1150,6 +1198,7 @@ describe('malformed input on writing routes', () => {
     escalationId = (await db.getRepository(EscalationEntity).save({ milestoneId: reviewedMilestoneId, cycle: 1, level: 1, reason: 'overdue', status: EscalationStatus.Open })).id;
     // Check-in settings (a draft plan: nothing goes to Temporal) and check-ins as schedule runs would have prepared them.
     await http().put(`/plans/${f.planId}/check-in-schedule`).set(f.coordinator).send(validSchedule()).expect(201);
+    await http().put(`/plans/${f.planId}/digest-schedule`).set(f.coordinator).send(validDigestSchedule()).expect(201);
     const checkInRow = async (values: Partial<CheckInEntity> = {}) => {
       const startsAt = values.startsAt ?? days(10);
       const row = await db.getRepository(CheckInEntity).save({

@@ -3,6 +3,7 @@ export * from './workflow-errors';
 export * from './commitment-workflows';
 export * from './check-in-workflows';
 export * from './dialogue-board-schedules';
+export * from './digest-schedules';
 export * from './digest-workflows';
 export * from './milestone-workflows';
 export * from './schedules';

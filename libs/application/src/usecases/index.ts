@@ -6,6 +6,7 @@ import { DeliverPendingEvidence } from './deliver-pending-evidence';
 import { PurgeUnconfirmedSubscribers } from './purge-unconfirmed-subscribers';
 import { ReconcileWorkflows } from './reconcile-workflows';
 import { SyncPlanCheckIns } from './sync-plan-check-ins';
+import { SyncPlanDigests } from './sync-plan-digests';
 import { SyncPlanWorkflows } from './sync-plan-workflows';
 
 export * from './activate-plan';
@@ -16,6 +17,7 @@ export * from './deliver-pending-evidence';
 export * from './purge-unconfirmed-subscribers';
 export * from './reconcile-workflows';
 export * from './sync-plan-check-ins';
+export * from './sync-plan-digests';
 export * from './sync-plan-workflows';
 
-export const USE_CASES = [ActivatePlan, ClosePlan, CreateMilestone, SyncPlanWorkflows, SyncPlanCheckIns, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence, PurgeUnconfirmedSubscribers];
+export const USE_CASES = [ActivatePlan, ClosePlan, CreateMilestone, SyncPlanWorkflows, SyncPlanCheckIns, SyncPlanDigests, ReconcileWorkflows, DeliverEvidence, DeliverPendingEvidence, PurgeUnconfirmedSubscribers];

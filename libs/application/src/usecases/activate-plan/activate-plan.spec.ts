@@ -5,6 +5,7 @@ import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { PlanTransitionError, StaleVersionError } from '../../errors';
 import { commitPlanStatus } from '../../plan-status';
 import { SyncPlanCheckIns } from '../sync-plan-check-ins';
+import { SyncPlanDigests } from '../sync-plan-digests';
 import { SyncPlanWorkflows } from '../sync-plan-workflows';
 import { ActivatePlan } from './activate-plan.usecase';
 import { ActivatePlanCommand } from './activate-plan.command';
@@ -19,6 +20,7 @@ describe(ActivatePlan.name, () => {
   let sut: ActivatePlan;
   let sync: jest.Mocked<Pick<SyncPlanWorkflows, 'execute'>>;
   let checkIns: jest.Mocked<Pick<SyncPlanCheckIns, 'execute'>>;
+  let digests: jest.Mocked<Pick<SyncPlanDigests, 'execute'>>;
   const commit = jest.mocked(commitPlanStatus);
   const db = {} as DataSource;
 
@@ -26,7 +28,8 @@ describe(ActivatePlan.name, () => {
     jest.resetAllMocks();
     sync = { execute: jest.fn() };
     checkIns = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'active', schedule: 'created', triggered: true, actionItemsFollowed: 0 }) };
-    sut = new ActivatePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns);
+    digests = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'active', schedule: 'created' }) };
+    sut = new ActivatePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns, digests as unknown as SyncPlanDigests);
     commit.mockResolvedValue({ before: plan(PlanStatus.Draft), after: plan(PlanStatus.Active) });
   });
 
@@ -40,6 +43,7 @@ describe(ActivatePlan.name, () => {
       expect(sync.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, scope: 'all' }));
       expect(commit.mock.invocationCallOrder[0]).toBeLessThan(sync.execute.mock.invocationCallOrder[0]);
       expect(checkIns.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID }));
+      expect(digests.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, withoutSettings: 'leave' }));
       expect(commit.mock.invocationCallOrder[0]).toBeLessThan(checkIns.execute.mock.invocationCallOrder[0]);
     });
 

@@ -6,6 +6,7 @@ import type { ActionPlanEntity } from '@app/persistence';
 import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { commitPlanStatus } from '../../plan-status';
 import { SyncPlanCheckIns, syncCheckInsAfterCommit } from '../sync-plan-check-ins';
+import { SyncPlanDigests, syncDigestsAfterCommit } from '../sync-plan-digests';
 import { SyncPlanWorkflows, SyncPlanWorkflowsCommand } from '../sync-plan-workflows';
 import { ActivatePlanCommand } from './activate-plan.command';
 
@@ -20,7 +21,8 @@ export interface PlanStatusChanged {
 /**
  * draft → active. The status is committed first, then the followed milestones are handed to their
  * commitment workflows (signal-with-start, idempotent) and, when the plan has check-in settings, its
- * Dialogue Board schedule is created and triggered once (SyncPlanCheckIns). No workflow ever runs for
+ * Dialogue Board schedule is created and triggered once (SyncPlanCheckIns) and, with digest
+ * settings, its digest schedule is created (SyncPlanDigests). No workflow ever runs for
  * a plan that did not become active; a hand-over that fails after the commit is finished by
  * housekeeping's reconcile.
  */
@@ -32,13 +34,15 @@ export class ActivatePlan {
     @InjectDataSource() private readonly db: DataSource,
     private readonly syncPlanWorkflows: SyncPlanWorkflows,
     private readonly syncPlanCheckIns: SyncPlanCheckIns,
+    private readonly syncPlanDigests: SyncPlanDigests,
   ) {}
 
   async execute(command: ActivatePlanCommand): Promise<PlanStatusChanged> {
     const { after } = await commitPlanStatus(this.db, { ...command, from: PlanStatus.Draft, to: PlanStatus.Active, action: 'action_plan.activated' });
     const milestones = await handOver(this.syncPlanWorkflows, this.logger, after, 'handedOver', 'The plan is active, but its milestones could not be handed to their workflows yet');
     const checkIns = await syncCheckInsAfterCommit(this.syncPlanCheckIns, this.logger, after.id, 'The plan is active, but its Dialogue Board schedule could not be created yet', 'leave');
-    return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings] };
+    const digests = await syncDigestsAfterCommit(this.syncPlanDigests, this.logger, after.id, 'The plan is active, but its digest schedule could not be created yet', 'leave');
+    return { ...milestones, warnings: [...milestones.warnings, ...checkIns.warnings, ...digests.warnings] };
   }
 }
 

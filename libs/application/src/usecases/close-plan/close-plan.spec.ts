@@ -5,6 +5,7 @@ import { WorkflowEngineUnavailableError } from '@app/temporal';
 import { PlanTransitionError } from '../../errors';
 import { commitPlanStatus } from '../../plan-status';
 import { SyncPlanCheckIns } from '../sync-plan-check-ins';
+import { SyncPlanDigests } from '../sync-plan-digests';
 import { SyncPlanWorkflows } from '../sync-plan-workflows';
 import { ClosePlan } from './close-plan.usecase';
 import { ClosePlanCommand } from './close-plan.command';
@@ -19,6 +20,7 @@ describe(ClosePlan.name, () => {
   let sut: ClosePlan;
   let sync: jest.Mocked<Pick<SyncPlanWorkflows, 'execute'>>;
   let checkIns: jest.Mocked<Pick<SyncPlanCheckIns, 'execute'>>;
+  let digests: jest.Mocked<Pick<SyncPlanDigests, 'execute'>>;
   const commit = jest.mocked(commitPlanStatus);
   const db = {} as DataSource;
 
@@ -26,7 +28,8 @@ describe(ClosePlan.name, () => {
     jest.resetAllMocks();
     sync = { execute: jest.fn() };
     checkIns = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'closed', schedule: 'deleted', triggered: false, actionItemsFollowed: 0 }) };
-    sut = new ClosePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns);
+    digests = { execute: jest.fn().mockResolvedValue({ planId: PLAN_ID, planStatus: 'closed', schedule: 'deleted' }) };
+    sut = new ClosePlan(db, sync as unknown as SyncPlanWorkflows, checkIns as unknown as SyncPlanCheckIns, digests as unknown as SyncPlanDigests);
     commit.mockResolvedValue({ before: { ...closed, status: PlanStatus.Active } as ActionPlanEntity, after: closed });
   });
 
@@ -39,6 +42,7 @@ describe(ClosePlan.name, () => {
       expect(commit).toHaveBeenCalledWith(db, expect.objectContaining({ from: PlanStatus.Active, to: PlanStatus.Closed, action: 'action_plan.closed' }));
       expect(sync.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, scope: 'all' }));
       expect(checkIns.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID }));
+      expect(digests.execute).toHaveBeenCalledWith(expect.objectContaining({ planId: PLAN_ID, withoutSettings: 'leave' }));
       expect(commit.mock.invocationCallOrder[0]).toBeLessThan(checkIns.execute.mock.invocationCallOrder[0]);
     });
 

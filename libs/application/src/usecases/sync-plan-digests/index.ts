@@ -1,0 +1,2 @@
+export * from './sync-plan-digests.command';
+export * from './sync-plan-digests.usecase';
