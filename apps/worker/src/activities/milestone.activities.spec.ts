@@ -21,7 +21,7 @@ function newTestActivities(rows: { imbContacts: { email: string }[]; officeConta
   const repos = new Map<EntityTarget<ObjectLiteral>, RepoMock>([
     [EscalationEntity, repo({ id: 'esc-1' })],
     [ActionPlanEntity, repo({ id: 'p-1', jurisdictionId: 'j-1', imbContacts: rows.imbContacts })],
-    [JurisdictionEntity, repo({ id: 'j-1', officeContacts: rows.officeContacts, defaultLanguage: 'en', timeZone: 'UTC' })],
+    [JurisdictionEntity, repo({ id: 'j-1', name: 'Rosario', officeContacts: rows.officeContacts, defaultLanguage: 'en', timeZone: 'UTC' })],
     [AgencyEntity, repo({ id: 'a-1', name: 'Secretariat' })],
   ]);
   const milestones: jest.Mocked<Pick<MilestoneRepository, 'getById'>> = {
