@@ -39,6 +39,8 @@ export interface WorkflowReconcileResult {
   schedulesTriggered?: number;
   /** Check-in workflows told again of a change, cancellation or closing the API may not have delivered (absent in earlier runs). */
   checkInsNudged?: number;
+  /** Digest schedules created, brought in line or deleted (`digest-<planId>`). */
+  digestSchedulesChanged?: number;
   /** Plans Temporal could not be asked about; tried again next run. */
   failed: number;
 }
