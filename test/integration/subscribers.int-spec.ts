@@ -129,10 +129,17 @@ describe('subscribers', () => {
     expect(saved.text).toContain('Your preferences are saved.');
     expect(saved.text).toMatch(new RegExp(`value="${fixture.commitmentId}" checked`));
     expect(await subscriberOf(maria)).toMatchObject({ language: 'en', commitmentIds: [fixture.commitmentId] });
+    // A written confirmation of the change, in the language now chosen, naming the topic, with the links.
+    const changed = await system.mail.waitFor((m) => m.envelopeTo.includes(maria) && (m.parsed.subject ?? '').startsWith('Your preferences were saved'));
+    expect(changed.parsed.text).toContain('in English, about: ');
+    expect(changed.parsed.text).toContain('/subscriptions/manage/');
+    expect(changed.parsed.text).toContain('/subscriptions/unsubscribe/');
 
     // Unchecking every commitment means the whole plan.
     await system.http().post(pathOf(preferencesUrl)).type('form').send('language=es').expect(200);
     expect(await subscriberOf(maria)).toMatchObject({ language: 'es', commitmentIds: [] });
+    const cambio = await system.mail.waitFor((m) => m.envelopeTo.includes(maria) && (m.parsed.subject ?? '').startsWith('Guardamos sus preferencias'));
+    expect(cambio.parsed.text).toContain('en español, sobre: todo el plan');
 
     const refused = await system.http().post(pathOf(preferencesUrl)).type('form').send('language=xx').expect(400);
     expect(refused.body.errors).toEqual([{ field: 'language', message: expect.any(String) }]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, subscriberConfig } from '@app/config';
-import { alreadySubscribedKey, subscriptionConfirmationKey, unsubscribedKey, type Language } from '@app/domain';
-import { OutboxService, redactAddresses, renderAlreadySubscribedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail, type EmailToSend } from '@app/mail';
+import { alreadySubscribedKey, preferencesChangedKey, subscriptionConfirmationKey, unsubscribedKey, type Language } from '@app/domain';
+import { OutboxService, redactAddresses, renderAlreadySubscribedEmail, renderPreferencesChangedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail, type EmailToSend } from '@app/mail';
 import type { ActionPlanEntity, JurisdictionEntity, SubscriberEntity } from '@app/persistence';
 import { subscriberLinks } from '@app/security';
 
@@ -43,6 +43,12 @@ export class SubscriberMailer {
     const links = this.links(subscriber);
     const email = renderAlreadySubscribedEmail(subscriber.language as Language, { planTitle: plan.title, senderName: jurisdiction.name, timeZone: jurisdiction.timeZone, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl });
     this.later({ ...email, idempotencyKey: alreadySubscribedKey(subscriber.id, now), to: subscriber.email, jurisdictionId: jurisdiction.id });
+  }
+
+  preferencesChanged(subscriber: SubscriberEntity, plan: ActionPlanEntity, jurisdiction: JurisdictionEntity, commitmentTitles: string[], changedAt: Date): void {
+    const links = this.links(subscriber);
+    const email = renderPreferencesChangedEmail(subscriber.language as Language, { planTitle: plan.title, senderName: jurisdiction.name, timeZone: jurisdiction.timeZone, preferencesUrl: links.preferencesUrl, unsubscribeUrl: links.unsubscribeUrl, commitmentTitles });
+    this.later({ ...email, idempotencyKey: preferencesChangedKey(subscriber.id, changedAt), to: subscriber.email, jurisdictionId: jurisdiction.id });
   }
 
   unsubscribed(subscriber: SubscriberEntity, plan: ActionPlanEntity, jurisdiction: JurisdictionEntity): void {

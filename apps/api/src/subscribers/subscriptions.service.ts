@@ -108,13 +108,16 @@ export class SubscriptionsService {
     let { subscriber } = found;
     if (saved) {
       const commitmentIds = [...new Set(saved.commitmentIds ?? [])];
-      await this.topicTitles(found.plan.id, commitmentIds);
+      const titles = await this.topicTitles(found.plan.id, commitmentIds);
+      const changedAt = new Date();
       const before = { language: subscriber.language, commitmentIds: subscriber.commitmentIds };
       await this.dataSource.transaction(async (manager) => {
         await manager.update(SubscriberEntity, { id: subscriber.id }, { language: saved.language, commitmentIds });
         await this.audit(manager, found, 'subscriber.preferences_changed', before, { language: saved.language, commitmentIds });
       });
       subscriber = await this.subscribers.findOneByOrFail({ id: subscriber.id });
+      // Written confirmation of the change, in the language now chosen (only to people who receive mail).
+      if (subscriber.status === 'confirmed') this.mailer.preferencesChanged(subscriber, found.plan, found.jurisdiction, titles, changedAt);
     }
     // The plan's commitments a subscriber may choose, and any chosen one cancelled since.
     const chosen = subscriber.commitmentIds;

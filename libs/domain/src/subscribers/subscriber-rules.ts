@@ -92,6 +92,11 @@ export function alreadySubscribedKey(subscriberId: string, now: Date): string {
   return `subscription-already:${subscriberId}:${now.toISOString().slice(0, 10)}`;
 }
 
+/** One email per change of preferences (the time of the change names it). */
+export function preferencesChangedKey(subscriberId: string, changedAt: Date): string {
+  return `subscription-preferences:${subscriberId}:${changedAt.getTime()}`;
+}
+
 export function unsubscribedKey(subscriberId: string, unsubscribedAt: Date): string {
   return `subscription-unsubscribed:${subscriberId}:${unsubscribedAt.getTime()}`;
 }

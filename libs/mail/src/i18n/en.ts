@@ -182,6 +182,11 @@ export const en = {
       body: 'Someone asked to subscribe this address to the monthly public summary of the action plan "{{planTitle}}" ({{jurisdictionName}}). You are already subscribed, so nothing changed.',
       ignore: 'If it was not you, you need not do anything.',
     },
+    preferencesChanged: {
+      subject: 'Your preferences were saved: {{planTitle}}',
+      body: 'From now on you receive the monthly summaries of "{{planTitle}}" ({{jurisdictionName}}) in English, about: {{topics}}.',
+      notMe: 'If you did not change them, use the preferences link to set them back.',
+    },
     unsubscribed: {
       subject: 'You have unsubscribed: {{planTitle}}',
       body: 'You will receive no more monthly summaries of the action plan "{{planTitle}}" ({{jurisdictionName}}).',

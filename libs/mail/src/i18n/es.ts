@@ -182,6 +182,11 @@ export const es: MessageCatalog = {
       body: 'Alguien pidió suscribir esta dirección al resumen público mensual del plan de acción "{{planTitle}}" ({{jurisdictionName}}). Usted ya está suscripto/a, así que nada cambió.',
       ignore: 'Si no fue usted, no necesita hacer nada.',
     },
+    preferencesChanged: {
+      subject: 'Guardamos sus preferencias: {{planTitle}}',
+      body: 'Desde ahora recibirá los resúmenes mensuales de "{{planTitle}}" ({{jurisdictionName}}) en español, sobre: {{topics}}.',
+      notMe: 'Si no las cambió usted, use el enlace de preferencias para volver a ajustarlas.',
+    },
     unsubscribed: {
       subject: 'Canceló su suscripción: {{planTitle}}',
       body: 'No recibirá más resúmenes mensuales del plan de acción "{{planTitle}}" ({{jurisdictionName}}).',

@@ -182,6 +182,11 @@ export const fr: MessageCatalog = {
       body: "Quelqu'un a demandé à abonner cette adresse au bilan public mensuel du plan d'action « {{planTitle}} » ({{jurisdictionName}}). Vous êtes déjà abonné(e) : rien n'a changé.",
       ignore: "Si ce n'était pas vous, vous n'avez rien à faire.",
     },
+    preferencesChanged: {
+      subject: 'Vos préférences sont enregistrées : {{planTitle}}',
+      body: 'Désormais, vous recevez les bilans mensuels de « {{planTitle}} » ({{jurisdictionName}}) en français, sur : {{topics}}.',
+      notMe: 'Si vous ne les avez pas modifiées, utilisez le lien des préférences pour les rétablir.',
+    },
     unsubscribed: {
       subject: 'Vous êtes désabonné(e) : {{planTitle}}',
       body: "Vous ne recevrez plus de bilan mensuel du plan d'action « {{planTitle}} » ({{jurisdictionName}}).",

@@ -182,6 +182,11 @@ export const pt: MessageCatalog = {
       body: 'Alguém pediu para inscrever este endereço no resumo público mensal do plano de ação "{{planTitle}}" ({{jurisdictionName}}). Você já é assinante, então nada mudou.',
       ignore: 'Se não foi você, não precisa fazer nada.',
     },
+    preferencesChanged: {
+      subject: 'Suas preferências foram salvas: {{planTitle}}',
+      body: 'A partir de agora você recebe os resumos mensais de "{{planTitle}}" ({{jurisdictionName}}) em português, sobre: {{topics}}.',
+      notMe: 'Se não foi você quem as alterou, use o link de preferências para ajustá-las de novo.',
+    },
     unsubscribed: {
       subject: 'Sua assinatura foi cancelada: {{planTitle}}',
       body: 'Você não receberá mais resumos mensais do plano de ação "{{planTitle}}" ({{jurisdictionName}}).',

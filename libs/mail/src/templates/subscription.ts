@@ -52,6 +52,20 @@ export function renderAlreadySubscribedEmail(language: Language, data: Subscript
   return layout(language, data, say('subscription.already.subject', values), body, blocks, say);
 }
 
+/** After a change of preferences: what the subscriber now receives, in the language chosen, with the links to change it again. */
+export function renderPreferencesChangedEmail(language: Language, data: SubscriptionEmailContext & { commitmentTitles: string[] }): RenderedEmail {
+  const say = translatorFor(language, data.timeZone);
+  const topics = data.commitmentTitles.length > 0 ? data.commitmentTitles.join('; ') : say('subscription.confirm.wholePlan');
+  const body = say('subscription.preferencesChanged.body', { planTitle: data.planTitle, jurisdictionName: data.senderName, topics });
+  const blocks: Block[] = [
+    { kind: 'text', text: body },
+    { kind: 'link', lead: say('subscription.preferences'), href: data.preferencesUrl },
+    { kind: 'link', lead: say('subscription.unsubscribe'), href: data.unsubscribeUrl },
+    { kind: 'text', text: say('subscription.preferencesChanged.notMe'), emphasis: 'muted' },
+  ];
+  return layout(language, data, say('subscription.preferencesChanged.subject', { planTitle: data.planTitle, jurisdictionName: data.senderName }), body, blocks, say);
+}
+
 /** After an unsubscription: it is done; subscribing again is possible from the plan's public page. */
 export function renderUnsubscribedEmail(language: Language, data: Omit<SubscriptionEmailContext, 'preferencesUrl' | 'unsubscribeUrl'>): RenderedEmail {
   const say = translatorFor(language, data.timeZone);

@@ -4,7 +4,7 @@ import { type DigestEmailOptions, renderDigestEmail } from './digest';
 import type { RenderedEmail } from './index';
 import { compiledLayoutCount } from './layout';
 import { renderEscalationEmail, renderEvidenceRequestEmail } from './milestone';
-import { renderAlreadySubscribedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail } from './subscription';
+import { renderAlreadySubscribedEmail, renderPreferencesChangedEmail, renderSubscriptionConfirmationEmail, renderUnsubscribedEmail } from './subscription';
 
 const EVIL = '<script>alert("x")</script> & Co';
 const timeZone = 'America/Argentina/Cordoba';
@@ -101,6 +101,8 @@ const EMAILS: Record<string, (language: Language) => RenderedEmail> = {
     renderSubscriptionConfirmationEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u', commitmentTitles: [EVIL], confirmUrl: 'https://m.example/c', expiresAt: at('2027-03-02T21:00:00Z') }),
   'already subscribed': (l) => renderAlreadySubscribedEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u' }),
   unsubscribed: (l) => renderUnsubscribedEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone }),
+  'preferences changed': (l) =>
+    renderPreferencesChangedEmail(l, { planTitle: EVIL, senderName: 'Municipalidad de Rosario', timeZone, preferencesUrl: 'https://m.example/p', unsubscribeUrl: 'https://m.example/u', commitmentTitles: [EVIL] }),
 };
 
 const cases = Object.keys(EMAILS).flatMap((name) => SUPPORTED_LANGUAGES.map((language) => [name, language] as const));
