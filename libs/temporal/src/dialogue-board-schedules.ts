@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CalendarSpec, LooseRange, MONTHS, Month, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import type { CalendarField, MeetingCalendar } from '@app/domain';
+import type { MeetingCalendar } from '@app/domain';
 import { DIALOGUE_BOARD_RUN_WORKFLOW_TYPE, DialogueBoardRunInput, dialogueBoardScheduleId } from '@app/workflows';
+import { calendarSpecOf, PAUSED_BY_COORDINATOR, PlanCalendarSchedules } from './plan-calendar-schedules';
 import { ScheduleDefinition, Schedules } from './schedules';
-import { reasonOf, WorkflowEngineUnavailableError, WorkflowError, WorkflowNotFoundForQueryError } from './workflow-errors';
+import { reasonOf } from './workflow-errors';
+
+export { calendarSpecOf };
 
 /** A plan's Dialogue Board schedule as the API shows it. */
 export interface DialogueBoardScheduleState {
@@ -25,36 +28,6 @@ export interface DialogueBoardScheduleSettings {
   catchupWindowSeconds: number;
 }
 
-const PAUSED_NOTE = 'Paused by the coordinator';
-
-function ranges(field: CalendarField | undefined, fallback: CalendarField): LooseRange<number>[] | '*' {
-  const value = field ?? fallback;
-  if (value === '*') return '*';
-  return value.map((r) => ({ start: r.start, end: r.end ?? r.start, step: r.step ?? 1 }));
-}
-
-function monthRanges(field: CalendarField | undefined): LooseRange<Month>[] | '*' {
-  if (field === undefined || field === '*') return '*';
-  return field.flatMap((r) => {
-    // Month names cannot step: expand a stepped range into its months.
-    const months: LooseRange<Month>[] = [];
-    for (let m = r.start; m <= (r.end ?? r.start); m += r.step ?? 1) months.push(MONTHS[m - 1]);
-    return months;
-  });
-}
-
-/** The SDK's calendar spec for a meeting calendar (a subset of it, with names for days and months). */
-export function calendarSpecOf(calendar: MeetingCalendar): CalendarSpec {
-  return {
-    second: ranges(calendar.second, [{ start: 0 }]),
-    minute: ranges(calendar.minute, [{ start: 0 }]),
-    hour: ranges(calendar.hour, [{ start: 0 }]),
-    dayOfMonth: ranges(calendar.dayOfMonth, '*'),
-    month: monthRanges(calendar.month),
-    dayOfWeek: calendar.dayOfWeek === undefined || calendar.dayOfWeek === '*' ? '*' : [...calendar.dayOfWeek],
-  };
-}
-
 /** The schedule `dialogue-board-<planId>`: fires at each meeting occurrence and starts dialogueBoardRunWorkflow. */
 export function dialogueBoardSchedule(planId: string, settings: DialogueBoardScheduleSettings, taskQueue: string): ScheduleDefinition {
   const args: [DialogueBoardRunInput] = [{ planId }];
@@ -68,86 +41,35 @@ export function dialogueBoardSchedule(planId: string, settings: DialogueBoardSch
     // Runs are short (they prepare the next meeting and start its workflow): SKIP never skips a meeting.
     overlap: ScheduleOverlapPolicy.SKIP,
     catchupWindowMs: settings.catchupWindowSeconds * 1000,
-    pausedWithNote: settings.paused ? PAUSED_NOTE : undefined,
+    pausedWithNote: settings.paused ? PAUSED_BY_COORDINATOR : undefined,
   };
 }
 
-function fromScheduleError(error: unknown, planId: string, write: boolean): Error {
-  if (error instanceof WorkflowError) return error;
-  if (error instanceof ScheduleNotFoundError) return new WorkflowNotFoundForQueryError(`The plan ${planId} has no Dialogue Board schedule.`, { cause: error });
-  return new WorkflowEngineUnavailableError(`The workflow engine could not ${write ? 'change' : 'read'} the Dialogue Board schedule (${reasonOf(error)})`, write, { cause: error });
-}
-
 /**
- * A plan's Dialogue Board schedule (`dialogue-board-<planId>`), through the one schedules client.
- * Every call is safe to retry; errors are WorkflowErrors (a missing schedule: WorkflowNotFoundForQueryError).
+ * A plan's Dialogue Board schedule (`dialogue-board-<planId>`). Runs prepare the next meeting, so
+ * a trigger prepares it now (a repeat finds the check-in already prepared); deleting it leaves the
+ * check-ins already prepared to their workflows.
  */
 @Injectable()
-export class DialogueBoardSchedules {
-  constructor(
-    private readonly schedules: Schedules,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class DialogueBoardSchedules extends PlanCalendarSchedules<DialogueBoardScheduleSettings> {
+  protected readonly label = 'Dialogue Board';
 
-  /** Creates the schedule or brings it in line with the settings (calendar, zone, catch-up window, paused). */
-  async upsert(planId: string, settings: DialogueBoardScheduleSettings): Promise<'created' | 'updated' | 'unchanged'> {
-    const scheduleId = dialogueBoardScheduleId(planId);
-    try {
-      const outcome = await this.schedules.createOrUpdate(dialogueBoardSchedule(planId, settings, this.config.temporal.taskQueue));
-      if (outcome === 'created') return outcome;
-      const current = await this.schedules.describe(scheduleId);
-      if (current.paused === settings.paused) return outcome;
-      if (settings.paused) await this.schedules.pause(scheduleId, PAUSED_NOTE);
-      else await this.schedules.unpause(scheduleId, 'Resumed by the coordinator');
-      return 'updated';
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  constructor(schedules: Schedules, @Inject(APP_CONFIG) config: AppConfig) {
+    super(schedules, config);
   }
 
-  async pause(planId: string, note: string): Promise<void> {
-    try {
-      await this.schedules.pause(dialogueBoardScheduleId(planId), note);
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  protected scheduleIdOf(planId: string): string {
+    return dialogueBoardScheduleId(planId);
   }
 
-  async resume(planId: string, note: string): Promise<void> {
-    try {
-      await this.schedules.unpause(dialogueBoardScheduleId(planId), note);
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
-  }
-
-  /** Starts a run now: it prepares the next meeting (a repeat finds the check-in already prepared). */
-  async trigger(planId: string): Promise<void> {
-    try {
-      await this.schedules.trigger(dialogueBoardScheduleId(planId));
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
-  }
-
-  /** Removes the schedule (check-ins already prepared keep their workflows); a missing schedule is fine. */
-  async delete(planId: string): Promise<void> {
-    try {
-      await this.schedules.delete(dialogueBoardScheduleId(planId));
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  protected definition(planId: string, settings: DialogueBoardScheduleSettings, taskQueue: string): ScheduleDefinition {
+    return dialogueBoardSchedule(planId, settings, taskQueue);
   }
 
   /** Null when the plan has no schedule. */
   async describe(planId: string): Promise<DialogueBoardScheduleState | null> {
-    try {
-      const view = await this.schedules.describe(dialogueBoardScheduleId(planId));
-      return { scheduleId: view.scheduleId, paused: view.paused, note: view.note ?? null, nextMeetings: view.nextActionTimes.slice(0, 5), recentRuns: view.recentRuns };
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return null;
-      throw fromScheduleError(error, planId, false);
-    }
+    const view = await this.view(planId);
+    return view && { scheduleId: view.scheduleId, paused: view.paused, note: view.note, nextMeetings: view.next, recentRuns: view.recentRuns };
   }
 
   /**
@@ -165,7 +87,7 @@ export class DialogueBoardSchedules {
         times = await this.schedules.matchingTimes(scheduleId, from, to);
       } catch (error) {
         if (error instanceof ScheduleNotFoundError || /not found/i.test(reasonOf(error))) return null;
-        throw fromScheduleError(error, planId, false);
+        throw this.fromScheduleError(error, planId, false);
       }
       const next = times.filter((t) => t.getTime() > after.getTime()).sort((a, b) => a.getTime() - b.getTime())[0];
       if (next) return next;

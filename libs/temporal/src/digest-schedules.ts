@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import type { MeetingCalendar } from '@app/domain';
 import { DIGEST_RUN_WORKFLOW_TYPE, DigestRunInput, digestScheduleId } from '@app/workflows';
-import { calendarSpecOf } from './dialogue-board-schedules';
+import { calendarSpecOf, PAUSED_BY_COORDINATOR, PlanCalendarSchedules } from './plan-calendar-schedules';
 import { ScheduleDefinition, Schedules } from './schedules';
-import { reasonOf, WorkflowEngineUnavailableError, WorkflowError, WorkflowNotFoundForQueryError } from './workflow-errors';
 
 /** After an outage, a missed digest run within this window still runs (a day: the month's digest is not lost). */
 export const DIGEST_CATCHUP_WINDOW_SECONDS = 24 * 60 * 60;
@@ -28,8 +27,6 @@ export interface DigestScheduleSettings {
   paused: boolean;
 }
 
-const PAUSED_NOTE = 'Paused by the coordinator';
-
 /**
  * The schedule `digest-<planId>`: fires on the digest calendar and starts digestRunWorkflow
  * (`digest-<planId>-<scheduled time>`), which starts the month's `digest-<planId>-<YYYY-MM>`.
@@ -46,85 +43,33 @@ export function digestSchedule(planId: string, settings: DigestScheduleSettings,
     // A run only starts the month's digest (which outlives it): SKIP never loses a month.
     overlap: ScheduleOverlapPolicy.SKIP,
     catchupWindowMs: DIGEST_CATCHUP_WINDOW_SECONDS * 1000,
-    pausedWithNote: settings.paused ? PAUSED_NOTE : undefined,
+    pausedWithNote: settings.paused ? PAUSED_BY_COORDINATOR : undefined,
   };
 }
 
-function fromScheduleError(error: unknown, planId: string, write: boolean): Error {
-  if (error instanceof WorkflowError) return error;
-  if (error instanceof ScheduleNotFoundError) return new WorkflowNotFoundForQueryError(`The plan ${planId} has no digest schedule.`, { cause: error });
-  return new WorkflowEngineUnavailableError(`The workflow engine could not ${write ? 'change' : 'read'} the digest schedule (${reasonOf(error)})`, write, { cause: error });
-}
-
 /**
- * A plan's digest schedule (`digest-<planId>`), through the one schedules client. Every call is safe
- * to retry; errors are WorkflowErrors (a missing schedule: WorkflowNotFoundForQueryError).
+ * A plan's digest schedule (`digest-<planId>`). A trigger starts the current month's digest (a
+ * repeat finds it started); deleting it lets a digest already sending carry on.
  */
 @Injectable()
-export class DigestSchedules {
-  constructor(
-    private readonly schedules: Schedules,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class DigestSchedules extends PlanCalendarSchedules<DigestScheduleSettings> {
+  protected readonly label = 'digest';
 
-  /** Creates the schedule or brings it in line with the settings (calendar, zone, paused). */
-  async upsert(planId: string, settings: DigestScheduleSettings): Promise<'created' | 'updated' | 'unchanged'> {
-    const scheduleId = digestScheduleId(planId);
-    try {
-      const outcome = await this.schedules.createOrUpdate(digestSchedule(planId, settings, this.config.temporal.taskQueue));
-      if (outcome === 'created') return outcome;
-      const current = await this.schedules.describe(scheduleId);
-      if (current.paused === settings.paused) return outcome;
-      if (settings.paused) await this.schedules.pause(scheduleId, PAUSED_NOTE);
-      else await this.schedules.unpause(scheduleId, 'Resumed by the coordinator');
-      return 'updated';
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  constructor(schedules: Schedules, @Inject(APP_CONFIG) config: AppConfig) {
+    super(schedules, config);
   }
 
-  async pause(planId: string, note: string): Promise<void> {
-    try {
-      await this.schedules.pause(digestScheduleId(planId), note);
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  protected scheduleIdOf(planId: string): string {
+    return digestScheduleId(planId);
   }
 
-  async resume(planId: string, note: string): Promise<void> {
-    try {
-      await this.schedules.unpause(digestScheduleId(planId), note);
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
-  }
-
-  /** Starts a run now: it starts the current month's digest (a repeat finds it started). */
-  async trigger(planId: string): Promise<void> {
-    try {
-      await this.schedules.trigger(digestScheduleId(planId));
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
-  }
-
-  /** Removes the schedule (a digest already sending carries on); a missing schedule is fine. */
-  async delete(planId: string): Promise<void> {
-    try {
-      await this.schedules.delete(digestScheduleId(planId));
-    } catch (error) {
-      throw fromScheduleError(error, planId, true);
-    }
+  protected definition(planId: string, settings: DigestScheduleSettings, taskQueue: string): ScheduleDefinition {
+    return digestSchedule(planId, settings, taskQueue);
   }
 
   /** Null when the plan has no schedule. */
   async describe(planId: string): Promise<DigestScheduleState | null> {
-    try {
-      const view = await this.schedules.describe(digestScheduleId(planId));
-      return { scheduleId: view.scheduleId, paused: view.paused, note: view.note ?? null, nextRuns: view.nextActionTimes.slice(0, 5), recentRuns: view.recentRuns };
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return null;
-      throw fromScheduleError(error, planId, false);
-    }
+    const view = await this.view(planId);
+    return view && { scheduleId: view.scheduleId, paused: view.paused, note: view.note, nextRuns: view.next, recentRuns: view.recentRuns };
   }
 }
