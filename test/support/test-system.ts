@@ -34,6 +34,8 @@ export function testConfig(smtpUrl: string, overrides: Partial<AppConfig> = {}):
     maxEvidenceFileBytes: 20 * 1024 * 1024,
     logLevel: 'warn',
     housekeeping: { ...HOUSEKEEPING_DEFAULTS },
+    // Tests change data and read it back through public routes: no cache unless a test asks for one.
+    publicCacheSeconds: 0,
     ...overrides,
     temporal,
   };

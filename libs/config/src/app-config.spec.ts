@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' }, evidenceDir: '/var/lib/ogp/evidence', maxEvidenceFileBytes: 1048576 });
   });
 
+  it('reads how long public reads are cached (10 s by default, 0 disables)', () => {
+    expect(loadConfig(minimal).publicCacheSeconds).toBe(10);
+    expect(loadConfig({ ...minimal, PUBLIC_CACHE_SECONDS: '0' }).publicCacheSeconds).toBe(0);
+    expect(loadConfig({ ...minimal, PUBLIC_CACHE_SECONDS: '60' }).publicCacheSeconds).toBe(60);
+  });
+
   it('reads the path of a prebuilt workflow bundle for the worker', () => {
     expect(loadConfig(minimal).temporal.workflowBundlePath).toBeUndefined();
     expect(loadConfig({ ...minimal, WORKFLOW_BUNDLE_PATH: '/opt/ogp/workflow-bundle.js' }).temporal.workflowBundlePath).toBe('/opt/ogp/workflow-bundle.js');
@@ -56,6 +62,8 @@ describe('loadConfig', () => {
     [{ EVIDENCE_ORPHAN_GRACE_MINUTES: 'an hour' }, 'EVIDENCE_ORPHAN_GRACE_MINUTES'],
     [{ IDEMPOTENCY_RETENTION_HOURS: '-1' }, 'IDEMPOTENCY_RETENTION_HOURS'],
     [{ IDEMPOTENCY_RETENTION_HOURS: '2.5' }, 'IDEMPOTENCY_RETENTION_HOURS'],
+    [{ PUBLIC_CACHE_SECONDS: '-1' }, 'PUBLIC_CACHE_SECONDS'],
+    [{ PUBLIC_CACHE_SECONDS: 'ten' }, 'PUBLIC_CACHE_SECONDS'],
   ])('refuses %p with an error naming %s', (override, name) => {
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(ConfigError);
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(name);

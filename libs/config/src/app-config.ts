@@ -43,6 +43,11 @@ export interface AppConfig {
   housekeeping: HousekeepingConfig;
   /** Digest subscribers (double opt-in, signed links, abuse limits). Unset: SUBSCRIBER_DEFAULTS, links signed with uploadLinkSecret. */
   subscribers?: SubscriberConfig;
+  /**
+   * Seconds a public read (plan JSON, open data, public pages) is served from the API's in-process
+   * cache before it is loaded again (PUBLIC_CACHE_SECONDS; 0 disables the cache). Unset: 10.
+   */
+  publicCacheSeconds?: number;
 }
 
 /** Subscribers of the monthly digest. */
@@ -78,6 +83,8 @@ const DEFAULT_MAX_EVIDENCE_FILE_BYTES = 20 * 1024 * 1024;
 export const HOUSEKEEPING_DEFAULTS: Readonly<HousekeepingConfig> = { intervalMinutes: 60, orphanedEvidenceGraceMinutes: 60, idempotencyRetentionHours: 168 };
 /** A confirmation link lives 48 hours; unconfirmed subscribers are purged after 7 days; 10 subscription requests a minute per client. */
 export const SUBSCRIBER_DEFAULTS: Readonly<Omit<SubscriberConfig, 'linkSecret'>> = { confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10 };
+/** Public reads may be up to 10 s stale. */
+export const DEFAULT_PUBLIC_CACHE_SECONDS = 10;
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -124,7 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     housekeeping,
     subscribers,
+    publicCacheSeconds: nonNegativeInteger(env, 'PUBLIC_CACHE_SECONDS', DEFAULT_PUBLIC_CACHE_SECONDS),
   };
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of at least 0, got "${text}"`);
+  return value;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

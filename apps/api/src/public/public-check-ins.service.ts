@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { ActionItemStatus, CheckInStatus, localDateTime, PlanStatus } from '@app/domain';
+import { ActionItemStatus, CheckInStatus, localDateTime } from '@app/domain';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { checkInFeedIcs, CheckInEvent } from '@app/mail';
 import { ActionItemEntity, ActionPlanEntity, CheckInEntity, JurisdictionEntity } from '@app/persistence';
-import { notFound } from '../auth/access';
 import { PublicCheckInDto } from './public.dto';
-
-const PUBLISHED = [PlanStatus.Active, PlanStatus.Closed];
+import { CachedRead, PublicReadCache } from './public-read-cache';
+import { findPublishedPlan } from './published-plan';
 
 /**
  * A published plan's Dialogue Board check-ins for anyone: dates, place or link, agenda titles,
@@ -23,9 +22,28 @@ export class PublicCheckInsService {
     @InjectRepository(CheckInEntity) private readonly checkIns: Repository<CheckInEntity>,
     @InjectRepository(ActionItemEntity) private readonly actionItems: Repository<ActionItemEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: PublicReadCache,
   ) {}
 
+  /** The check-ins through the public read cache (key `check-ins:<plan>`). */
+  listRead(planId: string): Promise<CachedRead<PublicCheckInDto[]>> {
+    return this.cache.read(`check-ins:${planId}`, () => this.loadList(planId));
+  }
+
   async list(planId: string): Promise<PublicCheckInDto[]> {
+    return (await this.listRead(planId)).value;
+  }
+
+  /** The iCalendar feed through the public read cache (key `check-ins.ics:<plan>`). */
+  feedRead(planId: string): Promise<CachedRead<string>> {
+    return this.cache.read(`check-ins.ics:${planId}`, () => this.loadFeed(planId));
+  }
+
+  async feed(planId: string): Promise<string> {
+    return (await this.feedRead(planId)).value;
+  }
+
+  private async loadList(planId: string): Promise<PublicCheckInDto[]> {
     const { checkIns, jurisdiction } = await this.load(planId);
     const approved = checkIns.filter((c) => c.minutesApprovedAt).map((c) => c.id);
     const open = approved.length ? await this.actionItems.find({ where: { checkInId: In(approved), status: ActionItemStatus.Open }, order: { dueAt: 'ASC', id: 'ASC' } }) : [];
@@ -52,7 +70,7 @@ export class PublicCheckInsService {
   }
 
   /** The subscribable iCalendar feed (METHOD:PUBLISH) of past and upcoming check-ins; cancelled ones as STATUS:CANCELLED. */
-  async feed(planId: string): Promise<string> {
+  private async loadFeed(planId: string): Promise<string> {
     const { plan, checkIns, jurisdiction } = await this.load(planId);
     const summary = `Dialogue Board · ${plan.title} (${jurisdiction.name})`;
     const page = `${this.config.publicBaseUrl.replace(/\/$/, '')}/public/plans/${plan.id}/check-ins`;
@@ -75,8 +93,7 @@ export class PublicCheckInsService {
   }
 
   private async load(planId: string): Promise<{ plan: ActionPlanEntity; jurisdiction: JurisdictionEntity; checkIns: CheckInEntity[] }> {
-    const plan = await this.plans.findOneBy({ id: planId, status: In(PUBLISHED) });
-    if (!plan) throw notFound('published action plan', planId);
+    const plan = await findPublishedPlan(this.plans, planId);
     const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
     const checkIns = await this.checkIns.find({ where: { planId }, order: { startsAt: 'ASC', id: 'ASC' } });
     return { plan, jurisdiction, checkIns };

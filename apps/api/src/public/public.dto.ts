@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { DigestContent } from '@app/domain';
 import { PlanProgressDto } from '../plans/dto/progress.dto';
 
 /** Published data only: no contacts, no e-mail addresses, no tokens. */
@@ -112,4 +113,29 @@ export class PublicCheckInDto {
   @ApiProperty({ nullable: true, type: String }) minutesApprovedAt!: string | null;
   @ApiProperty({ type: [String], description: 'Once the minutes are approved' }) decisions!: string[];
   @ApiProperty({ type: [PublicActionItemDto], description: 'Once the minutes are approved: the titles of the action items still open' }) openActionItems!: PublicActionItemDto[];
+}
+
+/** One archived digest issue (a month in one language). */
+export class PublicDigestSummaryDto {
+  @ApiProperty({ example: '2027-03' }) month!: string;
+  @ApiProperty({ example: 'es' }) language!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty() composedAt!: string;
+}
+
+/** A month's digest as archived: its subject and the composed facts; never the emailed text or HTML (they carry per-recipient links). */
+export class PublicDigestIssueDto {
+  @ApiProperty() planId!: string;
+  @ApiProperty({ example: '2027-03' }) month!: string;
+  @ApiProperty({ example: 'es', description: 'The language served: the one asked for when archived in it, else the jurisdiction’s default' }) language!: string;
+  @ApiProperty({ type: [String], example: ['es', 'en'] }) availableLanguages!: string[];
+  @ApiProperty() subject!: string;
+  @ApiProperty() composedAt!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The language-neutral digest (schema 1): plan progress (null = no evidence yet, not 0 %), per commitment the milestones completed, overdue, replanned (with reason) and escalated that month, decisions of check-ins with approved minutes, the next check-in',
+  })
+  content!: DigestContent;
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { PlanStatus } from '@app/domain';
 import { ActionPlanEntity, CommitmentAssessmentEntity, JurisdictionEntity } from '@app/persistence';
 import { notFound } from '../auth/access';
 import { assessmentsOf } from '../commitments/commitments.service';
@@ -9,8 +8,8 @@ import type { AssessmentDto } from '../commitments/dto/commitment.dto';
 import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PublicAssessmentDto, PublicAssessmentsDto, PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
-
-const PUBLISHED = [PlanStatus.Active, PlanStatus.Closed];
+import { CachedRead, PublicReadCache } from './public-read-cache';
+import { findPublishedPlan, PUBLISHED_PLAN_STATUSES } from './published-plan';
 
 /** What anyone may read: published plans (active or closed) with their progress, and no personal data. */
 @Injectable()
@@ -20,6 +19,7 @@ export class PublicService {
     @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
     private readonly tree: PlanTreeLoader,
     private readonly progress: ProgressService,
+    private readonly cache: PublicReadCache,
   ) {}
 
   async jurisdictionList(): Promise<PublicJurisdictionDto[]> {
@@ -29,13 +29,21 @@ export class PublicService {
   async plansOf(slug: string): Promise<PublicPlanSummaryDto[]> {
     const jurisdiction = await this.jurisdictions.findOneBy({ slug });
     if (!jurisdiction) throw notFound('jurisdiction', slug);
-    const plans = await this.plans.find({ where: { jurisdictionId: jurisdiction.id, status: In(PUBLISHED) }, order: { periodStart: 'DESC' } });
+    const plans = await this.plans.find({ where: { jurisdictionId: jurisdiction.id, status: In(PUBLISHED_PLAN_STATUSES) }, order: { periodStart: 'DESC' } });
     return plans.map((p) => ({ id: p.id, title: p.title, periodStart: p.periodStart, periodEnd: p.periodEnd, status: p.status }));
   }
 
+  /** The published plan through the public read cache (key `plan:<id>`): body and ETag computed once per load. */
+  planRead(id: string): Promise<CachedRead<PublicPlanDto>> {
+    return this.cache.read(`plan:${id}`, () => this.loadPlan(id));
+  }
+
   async plan(id: string): Promise<PublicPlanDto> {
-    const plan = await this.plans.findOneBy({ id, status: In(PUBLISHED) });
-    if (!plan) throw notFound('published action plan', id);
+    return (await this.planRead(id)).value;
+  }
+
+  private async loadPlan(id: string): Promise<PublicPlanDto> {
+    const plan = await findPublishedPlan(this.plans, id);
     const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
     const { commitments, milestones, replannings, assessments: oldestFirst, agencies } = await this.tree.load(plan);
     const assessments = [...oldestFirst].reverse();
