@@ -29,6 +29,40 @@ export function renderDigestEmail(language: Language, content: DigestContent, op
   const month = new Date(content.period.start);
   const values = { planTitle: options.planTitle, jurisdictionName: options.jurisdictionName, month };
   const subject = say('digest.subject', values);
+  const blocks: Block[] = [...digestBlocks(language, content, options), { kind: 'button', text: say('digest.archive'), href: options.archiveUrl }];
+  return {
+    subject,
+    ...renderLayout({
+      language,
+      subject,
+      preview: say('digest.preview', values),
+      header: options.jurisdictionName,
+      blocks,
+      signature: [say('digest.closing'), say('common.signature', { sender: options.jurisdictionName })],
+      footer: [
+        { kind: 'text', text: say('digest.why', values) },
+        {
+          kind: 'links',
+          lead: say('digest.linksLead'),
+          links: [
+            { text: say('digest.preferences'), href: options.preferencesUrl },
+            { text: say('digest.unsubscribe'), href: options.unsubscribeUrl },
+          ],
+        },
+      ],
+    }),
+  };
+}
+
+/**
+ * The body of a digest as layout blocks, in `language`: what the email and the public archive page
+ * (apps/api/src/public-pages) both show, from the same stored content. No subscriber's link in it.
+ */
+export function digestBlocks(language: Language, content: DigestContent, options: { planTitle: string; jurisdictionName: string; timeZone?: string }): Block[] {
+  const timeZone = options.timeZone ?? content.timeZone;
+  const say = translatorFor(language, timeZone);
+  const month = new Date(content.period.start);
+  const values = { planTitle: options.planTitle, jurisdictionName: options.jurisdictionName, month };
   const level = (completion: DigestCommitment['completion']) => say(`completion.${completion}`);
 
   const progress = (label: string, share: number | null, completion: DigestCommitment['completion'], without: { count: number; total: number; key: 'digest.milestonesWithoutEvidence' | 'digest.commitmentsWithoutEvidence' }): Block =>
@@ -73,7 +107,7 @@ export function renderDigestEmail(language: Language, content: DigestContent, op
     .filter((c) => c.decisions.length)
     .map((c) => ({ text: say('digest.checkInDecisions', { date: new Date(c.startsAt) }), children: c.decisions }));
 
-  const blocks: Block[] = [
+  return [
     { kind: 'heading', text: say('digest.title', values) },
     { kind: 'text', text: say('digest.intro', values) },
     ...(content.quiet ? ([{ kind: 'text', text: say('digest.quiet'), emphasis: 'muted' }] as Block[]) : []),
@@ -91,28 +125,5 @@ export function renderDigestEmail(language: Language, content: DigestContent, op
     ...section(say('digest.decisionsHeading'), decisions),
     { kind: 'heading', text: say('digest.nextCheckInHeading') },
     { kind: 'text', text: content.nextCheckIn ? say('digest.nextCheckIn', { date: new Date(content.nextCheckIn.startsAt) }) : say('digest.noNextCheckIn') },
-    { kind: 'button', text: say('digest.archive'), href: options.archiveUrl },
   ];
-  return {
-    subject,
-    ...renderLayout({
-      language,
-      subject,
-      preview: say('digest.preview', values),
-      header: options.jurisdictionName,
-      blocks,
-      signature: [say('digest.closing'), say('common.signature', { sender: options.jurisdictionName })],
-      footer: [
-        { kind: 'text', text: say('digest.why', values) },
-        {
-          kind: 'links',
-          lead: say('digest.linksLead'),
-          links: [
-            { text: say('digest.preferences'), href: options.preferencesUrl },
-            { text: say('digest.unsubscribe'), href: options.unsubscribeUrl },
-          ],
-        },
-      ],
-    }),
-  };
 }
