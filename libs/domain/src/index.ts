@@ -14,3 +14,4 @@ export * from './check-ins/check-in-status';
 export * from './check-ins/local-time';
 export * from './subscribers/subscriber-rules';
 export * from './digests/digest-content';
+export * from './open-data';

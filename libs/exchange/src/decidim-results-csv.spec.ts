@@ -27,6 +27,11 @@ describe('toDecidimResultsCsv', () => {
     expect(decidimResultsHeader(['es', 'en'])).toEqual(read(csv)[0]);
   });
 
+  it('escapes cells that start like a formula, as every CSV of the system does', () => {
+    const csv = toDecidimResultsCsv([result({ id: '1', title: { es: '=HYPERLINK("http://x.example")' }, description: { es: '-2 días' } })], ['es']);
+    expect(read(csv)[1].slice(2, 4)).toEqual(['\'=HYPERLINK("http://x.example")', "'-2 días"]);
+  });
+
   it('writes commitments before their milestones, whatever the input order', () => {
     const results = [
       result({ id: '11', parentId: '1', title: { es: 'Hito 1.1' } }),

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { escapeFormulaCell } from '@app/domain';
 
 /*
  * Layout of Decidim's accountability "results" CSV import, checked against decidim/decidim:
@@ -61,7 +62,8 @@ export function decidimResultsHeader(locales: string[]): string[] {
 }
 
 /**
- * Results as a CSV file Decidim's accountability importer accepts. Parents come before their
+ * Results as a CSV file Decidim's accountability importer accepts; cells that start like a formula
+ * are escaped (escapeFormulaCell: a leading apostrophe). Parents come before their
  * children so each row's parent already exists when Decidim reads it. Throws RangeError on values
  * Decidim would reject or misread, rather than producing a file that fails (or half-applies) there.
  */
@@ -79,7 +81,7 @@ export function toDecidimResultsCsv(results: DecidimResult[], locales: string[],
     progress(result),
     result.externalId ?? '',
     weight(result),
-  ]);
+  ].map(escapeFormulaCell)); // a title like "=HYPERLINK(…)" must not run in a spreadsheet
   // No BOM: Ruby's CSV would keep it in the first header, and `id` would no longer be found.
   return stringify([header, ...rows], {
     delimiter: options.delimiter ?? DECIDIM_DEFAULT_CSV_DELIMITER,

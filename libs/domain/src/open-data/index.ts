@@ -1,0 +1,3 @@
+export * from './csv-cells';
+export * from './plan-csv';
+export * from './progress-events';
