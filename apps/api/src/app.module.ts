@@ -9,6 +9,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { RateLimitModule } from './common/rate-limit';
 import { RequestLoggerMiddleware } from './common/request-logger.middleware';
 import { EvidenceModule } from './evidence/evidence.module';
 import { ExchangeModule } from './exchange/exchange.module';
@@ -26,7 +27,7 @@ import { ReviewModule } from './review/review.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
 @Module({
-  imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule, DigestsModule],
+  imports: [AppConfigModule, RateLimitModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule, DigestsModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -1,11 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { RejectNulPipe } from './common/reject-nul.pipe';
+import { securityHeaders } from './common/security-headers';
 import { validationPipe } from './common/validation';
 
 /** Everything main.ts does to the application besides listening; tests call it too. */
 export function configureApp(app: INestApplication): INestApplication {
+  const express = app as NestExpressApplication;
+  const config = app.get<AppConfig>(APP_CONFIG);
+  express.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address (rate limits, logs) comes from X-Forwarded-For only when TRUST_PROXY says whose to believe.
+  express.set('trust proxy', config.trustProxy ?? false);
+  // First of all middleware: every response, errors and the API explorer included, carries the security headers.
+  express.use(securityHeaders());
   app.useGlobalPipes(new RejectNulPipe(), validationPipe());
   // CSV imports arrive as text; JSON bodies keep the default parser (100 kB would be too small for a plan document).
   (app as NestExpressApplication).useBodyParser('text', { type: 'text/csv', limit: '2mb' });
@@ -22,6 +31,26 @@ export function configureApp(app: INestApplication): INestApplication {
       .addBearerAuth()
       .build(),
   );
+  documentRateLimits(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/**
+ * Every rate-limited route (common/rate-limit.ts: public routes but /health) documents its 429 with
+ * Retry-After, whichever controller declares it.
+ */
+function documentRateLimits(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
+      const operation = item[method];
+      const roles = (operation as { 'x-roles'?: string[] } | undefined)?.['x-roles'];
+      if (!operation || !roles?.includes('public') || /^\/health(\/|$)/.test(path)) continue;
+      operation.responses['429'] = {
+        description: 'Too many requests from this client (a per-client limit per minute); Retry-After says in how many seconds to try again',
+        headers: { 'Retry-After': { description: 'Seconds until the client may try again', schema: { type: 'integer' } } },
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+      };
+    }
+  }
 }

@@ -48,6 +48,21 @@ export interface AppConfig {
    * cache before it is loaded again (PUBLIC_CACHE_SECONDS; 0 disables the cache). Unset: 10.
    */
   publicCacheSeconds?: number;
+  /** Per-client limits of the routes anyone may call without a token. Unset: RATE_LIMIT_DEFAULTS. */
+  rateLimits?: RateLimitConfig;
+  /**
+   * Express `trust proxy` (TRUST_PROXY): which proxies' X-Forwarded-For is believed, so the client's
+   * own address is the one rate limits count. Unset: false (the peer's address: no proxy in front).
+   */
+  trustProxy?: boolean | number | string;
+}
+
+/** Requests one client (IP address; IPv6 by /64) may make per minute, in fixed one-minute windows; more get 429 with Retry-After. */
+export interface RateLimitConfig {
+  /** Routes that need no token: /public/** (JSON, open data, feeds), the /p/ pages (PUBLIC_RATE_LIMIT_PER_MINUTE). */
+  publicPerMinute: number;
+  /** Routes reached through a signed link (a `:token` in the path: subscribers' links, agencies' upload links) (TOKEN_RATE_LIMIT_PER_MINUTE). */
+  tokenPerMinute: number;
 }
 
 /** Subscribers of the monthly digest. */
@@ -85,6 +100,12 @@ export const HOUSEKEEPING_DEFAULTS: Readonly<HousekeepingConfig> = { intervalMin
 export const SUBSCRIBER_DEFAULTS: Readonly<Omit<SubscriberConfig, 'linkSecret'>> = { confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 10 };
 /** Public reads may be up to 10 s stale. */
 export const DEFAULT_PUBLIC_CACHE_SECONDS = 10;
+/**
+ * 600 public requests a minute per client (10 a second: far above a person reading pages or a feed
+ * reader, below a scraper's flood); 120 signed-link requests (people clicking links in emails, an
+ * agency uploading evidence). A load test from one address must raise them (PUBLIC_RATE_LIMIT_PER_MINUTE).
+ */
+export const RATE_LIMIT_DEFAULTS: Readonly<RateLimitConfig> = { publicPerMinute: 600, tokenPerMinute: 120 };
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -132,7 +153,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     housekeeping,
     subscribers,
     publicCacheSeconds: nonNegativeInteger(env, 'PUBLIC_CACHE_SECONDS', DEFAULT_PUBLIC_CACHE_SECONDS),
+    rateLimits: {
+      publicPerMinute: positiveInteger(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE', RATE_LIMIT_DEFAULTS.publicPerMinute),
+      tokenPerMinute: positiveInteger(env, 'TOKEN_RATE_LIMIT_PER_MINUTE', RATE_LIMIT_DEFAULTS.tokenPerMinute),
+    },
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
+}
+
+/** TRUST_PROXY as Express reads `trust proxy`: true/false, a number of hops, or addresses/subnets/`loopback` separated by commas. */
+function trustProxy(text: string | undefined): boolean | number | string {
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  if (!/^[\w.:/, -]+$/.test(text)) throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxies or a list of addresses, subnets or loopback/linklocal/uniquelocal, got "${text}"`);
+  return text;
 }
 
 function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -166,4 +201,9 @@ function requiredSecret(env: NodeJS.ProcessEnv, name: string): string {
 /** The subscriber settings of a configuration (defaults when unset; links signed with the upload-link secret). */
 export function subscriberConfig(config: Pick<AppConfig, 'subscribers' | 'uploadLinkSecret'>): SubscriberConfig {
   return config.subscribers ?? { ...SUBSCRIBER_DEFAULTS, linkSecret: config.uploadLinkSecret };
+}
+
+/** The rate limits of a configuration (RATE_LIMIT_DEFAULTS when unset). */
+export function rateLimitConfig(config: Pick<AppConfig, 'rateLimits'>): RateLimitConfig {
+  return config.rateLimits ?? { ...RATE_LIMIT_DEFAULTS };
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 import { Public } from '../auth/roles.decorator';
 import { ApiProblemResponses } from '../common/api-problem-responses';
+import { SubscribeRateLimit } from '../common/rate-limit';
 import { UuidParam } from '../common/uuid-param';
 import { PreferencesFormDto, SubscribeDto, SubscriptionAcceptedDto } from './dto/subscriber.dto';
 import { PAGE_HEADERS } from './subscription-pages';
@@ -17,7 +17,7 @@ export class SubscriptionsController {
   constructor(private readonly service: SubscriptionsService) {}
 
   @Post('public/plans/:planId/subscriptions')
-  @UseGuards(ThrottlerGuard)
+  @SubscribeRateLimit()
   @HttpCode(202)
   @ApiProblemResponses([[429, 'Too many requests from this client; Retry-After says when to try again']])
   @ApiOperation({
