@@ -23,11 +23,12 @@ import { DigestsModule } from './digests/digests.module';
 import { MilestonesModule } from './milestones/milestones.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PublicModule } from './public/public.module';
+import { PublicPagesModule } from './public-pages/public-pages.module';
 import { ReviewModule } from './review/review.module';
 import { SubscribersModule } from './subscribers/subscribers.module';
 
 @Module({
-  imports: [AppConfigModule, RateLimitModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule, DigestsModule],
+  imports: [AppConfigModule, RateLimitModule, PersistenceModule.forRoot({ applyMigrations: true }), TemporalClientModule, ApplicationModule, HealthModule, JurisdictionsModule, DialogueBoardModule, PlansModule, CommitmentsModule, CommitteesModule, MilestonesModule, AuditModule, PublicModule, ExchangeModule, ReviewModule, OutboxModule, EvidenceModule, SubscribersModule, DigestsModule, PublicPagesModule],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     // Order matters: idempotency wraps the handler, the ETag is set on what it returns (or replays).

@@ -1,36 +1,14 @@
-import nunjucks from 'nunjucks';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 import { t, type MessageKey } from '@app/mail';
+import { createPageEnvironment, LAYOUT_DEFAULTS } from '../public-pages/page-layout';
 
 /**
  * The subscriber's pages (confirmation, preferences, unsubscribe): small server-rendered HTML that
  * works without JavaScript, in the subscriber's language, every text from the message catalogs.
- * Nunjucks escapes every value (autoescape); the templates live here so the build needs no copy step.
+ * They extend the public pages' layout and stylesheet (../public-pages/page-layout.ts), so every public
+ * page looks the same; `noindex`, no language switch (the subscriber's language is the page's).
  */
 const TEMPLATES: Record<string, string> = {
-  'layout.njk': `<!doctype html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{ title }}</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1a1a1a; }
-fieldset { border: 1px solid #ccc; margin: 1rem 0; }
-label { display: block; margin: .25rem 0; }
-button { font-size: 1rem; padding: .5rem 1.25rem; }
-.notice { background: #eef6ee; padding: .5rem 1rem; }
-</style>
-</head>
-<body>
-<main>
-<h1>{{ title }}</h1>
-{% block content %}{% endblock %}
-</main>
-</body>
-</html>
-`,
   'message.njk': `{% extends "layout.njk" %}
 {% block content %}<p>{{ body }}</p>{% endblock %}
 `,
@@ -50,7 +28,7 @@ button { font-size: 1rem; padding: .5rem 1.25rem; }
 </fieldset>
 <fieldset>
 <legend>{{ t('subscriptionPage.manage.language') }}</legend>
-{% for option in languages %}
+{% for option in languageOptions %}
 <label><input type="radio" name="language" value="{{ option.code }}"{% if option.checked %} checked{% endif %}> {{ option.name }}</label>
 {% endfor %}
 </fieldset>
@@ -70,15 +48,7 @@ button { font-size: 1rem; padding: .5rem 1.25rem; }
 `,
 };
 
-class MemoryLoader implements nunjucks.ILoader {
-  getSource(name: string): nunjucks.LoaderSource {
-    const src = TEMPLATES[name];
-    if (src === undefined) throw new Error(`No page template ${name}`);
-    return { src, path: name, noCache: false };
-  }
-}
-
-const environment = new nunjucks.Environment(new MemoryLoader(), { autoescape: true, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
+const environment = createPageEnvironment(TEMPLATES);
 
 export interface PageCommitment {
   id: string;
@@ -94,7 +64,7 @@ export type Page =
 /** One page in `language`, as a complete HTML document. */
 export function renderPage(language: Language, page: Page): string {
   const say = (key: MessageKey, values: Record<string, string> = {}) => t(language, key, values);
-  const common = { lang: language, t: say };
+  const common = { ...LAYOUT_DEFAULTS, noindex: true, lang: language, t: say };
   switch (page.kind) {
     case 'message':
       return environment.render('message.njk', { ...common, title: say(page.titleKey, page.values), body: say(page.bodyKey, page.values) });
@@ -103,7 +73,8 @@ export function renderPage(language: Language, page: Page): string {
         ...common,
         ...page,
         title: say('subscriptionPage.manage.title'),
-        languages: SUPPORTED_LANGUAGES.map((code) => ({ code, name: t(code, 'subscriptionPage.languageName'), checked: code === language })),
+        siteName: page.jurisdictionName,
+        languageOptions: SUPPORTED_LANGUAGES.map((code) => ({ code, name: t(code, 'subscriptionPage.languageName'), checked: code === language })),
       });
     case 'unsubscribe':
       return environment.render('unsubscribe.njk', { ...common, ...page, title: say('subscriptionPage.unsubscribe.title') });
@@ -113,7 +84,7 @@ export function renderPage(language: Language, page: Page): string {
 /** Headers every page carries: no script, no framing, and the token in the URL never leaves as a Referer. */
 export const PAGE_HEADERS: Record<string, string> = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
