@@ -3,6 +3,7 @@ import { ApiConsumes, ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiQuery, A
 import type { Request, Response } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 import { Public } from '../auth/roles.decorator';
+import { SubscribeRateLimit } from '../common/rate-limit';
 import { applyConditionalGet } from '../public/public-read.interceptor';
 import { PUBLIC_CSS } from './page-layout';
 import { type LanguageChoice, type PageRoute, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
@@ -83,6 +84,7 @@ export class PublicPagesController {
   }
 
   @Post('p/:slug/plans/:planId/subscribe')
+  @SubscribeRateLimit()
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/html')
   @ApiQuery({ name: 'lang', required: false, enum: SUPPORTED_LANGUAGES })
