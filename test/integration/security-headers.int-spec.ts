@@ -104,6 +104,8 @@ describe('security headers', () => {
     expectSecurityHeaders(page, 'subscriber page (404)');
 
     const routes = await publicPageAndDataRoutes();
+    console.log(`Security headers checked on:\n${routes.join('\n')}`);
+    expect(routes).toEqual(expect.arrayContaining([`/p/${slug}`, `/p/${slug}/plans/${fixture.planId}`, `/public/plans/${fixture.planId}`]));
     for (const url of routes) {
       const response = await http().get(url);
       expect({ url, status: response.status }).toEqual({ url, status: 200 });
@@ -135,7 +137,7 @@ describe('security headers', () => {
     const pages = (await publicPageAndDataRoutes()).filter((url) => url.startsWith('/p/'));
     expect(pages.length).toBeGreaterThan(0);
     for (const url of pages) {
-      const opened = await openInChromium(`${origin}${url}`, (page) => page.evaluate(() => Array.from(document.styleSheets).reduce((rules, sheet) => rules + sheet.cssRules.length, 0)));
+      const opened = await openInChromium(`${origin}${url}`, (page) => page.evaluate<number>('Array.from(document.styleSheets).reduce((rules, sheet) => rules + sheet.cssRules.length, 0)'));
       expect({ url, reports: opened.reports }).toEqual({ url, reports: [] });
       expect({ url, styled: opened.result > 0 }).toEqual({ url, styled: true });
     }
@@ -173,7 +175,7 @@ describe('security headers', () => {
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) reports.push(message.text());
     });
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`Refused to load: CSP ${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('Refused to load: CSP ' + e.violatedDirective + ' ' + e.blockedURI))" });
     try {
       const response = await page.goto(url, { waitUntil: 'load' });
       expect({ url, status: response?.status() }).toEqual({ url, status: 200 });

@@ -26,7 +26,8 @@ export class FixedWindowRateLimitStorage implements ThrottlerStorage, OnApplicat
     this.sweeper.unref();
   }
 
-  async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
+  /** The throttler's interface; the block lasts until the window ends, whatever `blockDuration` says. */
+  async increment(key: string, ttl: number, limit: number, _blockDuration?: number, _throttlerName?: string): Promise<ThrottlerStorageRecord> {
     return this.hit(key, ttl, limit, Date.now());
   }
 
