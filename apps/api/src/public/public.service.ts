@@ -42,7 +42,8 @@ export class PublicService {
     return (await this.planRead(id)).value;
   }
 
-  private async loadPlan(id: string): Promise<PublicPlanDto> {
+  /** The published plan read now, past the cache: for reads cached under their own key (plan.csv, Decidim), so they are at most one TTL old. */
+  async loadPlan(id: string): Promise<PublicPlanDto> {
     const plan = await findPublishedPlan(this.plans, id);
     const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
     const { commitments, milestones, replannings, assessments: oldestFirst, agencies } = await this.tree.load(plan);
