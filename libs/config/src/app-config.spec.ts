@@ -45,6 +45,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, PUBLIC_CACHE_SECONDS: '60' }).publicCacheSeconds).toBe(60);
   });
 
+  it('reads the per-client rate limits (600 public, 120 signed-link requests a minute by default) and TRUST_PROXY', () => {
+    expect(loadConfig(minimal)).toMatchObject({ rateLimits: { publicPerMinute: 600, tokenPerMinute: 120 }, trustProxy: false });
+    expect(loadConfig({ ...minimal, PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', TOKEN_RATE_LIMIT_PER_MINUTE: '30' }).rateLimits).toEqual({ publicPerMinute: 100000, tokenPerMinute: 30 });
+    expect(loadConfig({ ...minimal, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
   it('reads the path of a prebuilt workflow bundle for the worker', () => {
     expect(loadConfig(minimal).temporal.workflowBundlePath).toBeUndefined();
     expect(loadConfig({ ...minimal, WORKFLOW_BUNDLE_PATH: '/opt/ogp/workflow-bundle.js' }).temporal.workflowBundlePath).toBe('/opt/ogp/workflow-bundle.js');
@@ -64,6 +72,9 @@ describe('loadConfig', () => {
     [{ IDEMPOTENCY_RETENTION_HOURS: '2.5' }, 'IDEMPOTENCY_RETENTION_HOURS'],
     [{ PUBLIC_CACHE_SECONDS: '-1' }, 'PUBLIC_CACHE_SECONDS'],
     [{ PUBLIC_CACHE_SECONDS: 'ten' }, 'PUBLIC_CACHE_SECONDS'],
+    [{ PUBLIC_RATE_LIMIT_PER_MINUTE: '0' }, 'PUBLIC_RATE_LIMIT_PER_MINUTE'],
+    [{ TOKEN_RATE_LIMIT_PER_MINUTE: 'many' }, 'TOKEN_RATE_LIMIT_PER_MINUTE'],
+    [{ TRUST_PROXY: 'proxy; rm -rf' }, 'TRUST_PROXY'],
   ])('refuses %p with an error naming %s', (override, name) => {
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(ConfigError);
     expect(() => loadConfig({ ...minimal, ...override })).toThrow(name);
