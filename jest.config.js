@@ -43,6 +43,8 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,workflows}/**/*.spec.ts', '<rootDir>/test/support/**/*.spec.ts', '<rootDir>/test/deployment/**/*.spec.ts'] },
     { ...common, ...servers, displayName: 'integration', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'], slowTestThreshold: 30 },
     { ...common, ...servers, displayName: 'e2e', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // Public pages in Debian's headless Chromium (playwright-core with executablePath; nothing downloaded), over the same servers.
+    { ...common, ...servers, displayName: 'browser', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'], slowTestThreshold: 60 },
   ],
   testTimeout: 60_000,
 };

@@ -56,6 +56,9 @@ export async function createPublicPagesFixture(system: TestSystem): Promise<Publ
   const base = await createPlanFixture(system, { policy: QUIET_POLICY });
   const http = system.http();
   const db = system.api.get(DataSource);
+  // Names a reader of the screenshots recognises (slugs stay unique; names need not be).
+  await db.query('UPDATE jurisdiction SET name = $2 WHERE id = $1', [base.jurisdictionId, 'Municipality of Rosario']);
+  await db.query('UPDATE action_plan SET title = $2 WHERE id = $1', [base.planId, 'Rosario OGP Local Action Plan 2025–2027']);
   const [jurisdiction]: { slug: string; name: string }[] = await db.query('SELECT slug, name FROM jurisdiction WHERE id = $1', [base.jurisdictionId]);
   const [plan]: { title: string }[] = await db.query('SELECT title FROM action_plan WHERE id = $1', [base.planId]);
   const suffix = randomBytes(3).toString('hex');

@@ -50,6 +50,10 @@ dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
 .cards{list-style:none;padding:0;margin:0;display:grid;gap:1rem}
+.cards>*,.cols>*{min-width:0}
+.card h2{border:0;margin-top:0;padding-top:0;font-size:1.25rem}
+body{overflow-wrap:break-word}
+dd,td,a,code{overflow-wrap:anywhere}
 .card{border:1px solid #c4ccd4;border-radius:.4rem;padding:1rem;background:#fff}
 .card h3{margin-top:0}
 .cols{display:grid;gap:1rem}
@@ -66,7 +70,7 @@ dl.facts dd{margin:0}
 .badge.completed,.badge.closed,.badge.active{background:#dff0e3;color:#14452a}
 .badge.overdue,.badge.cancelled,.badge.closed_without_evidence{background:#fbe4e2;color:#7d1410}
 .badge.evidence_requested,.badge.under_review,.badge.invited{background:#fff1d6;color:#5c3900}
-.table-wrap{overflow-x:auto}
+.table-wrap{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{border:1px solid #c4ccd4;padding:.4rem .5rem;text-align:left;vertical-align:top}

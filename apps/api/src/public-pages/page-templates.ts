@@ -97,7 +97,7 @@ export const PAGE_TEMPLATES: Readonly<Record<string, string>> = {
 {% if not ms.verifiable %}<p class="muted">{{ t('publicPage.commitment.notVerifiable') }}</p>{% endif %}
 {% if ms.replanning.length %}
 <h4>{{ t('publicPage.commitment.replanningHeading') }}</h4>
-<div class="table-wrap">
+<div class="table-wrap" role="region" tabindex="0" aria-label="{{ ms.replanningCaption }}">
 <table>
 <caption>{{ ms.replanningCaption }}</caption>
 <thead><tr><th scope="col">{{ t('publicPage.commitment.originalDate') }}</th><th scope="col">{{ t('publicPage.commitment.newDate') }}</th><th scope="col">{{ t('publicPage.commitment.reason') }}</th><th scope="col">{{ t('publicPage.commitment.changedOn') }}</th></tr></thead>
@@ -334,7 +334,7 @@ export const PAGE_TEMPLATES: Readonly<Record<string, string>> = {
 <p>{{ t('publicPage.openData.personal') }}</p>
 {% for plan in plans %}
 <h2 id="downloads-{{ loop.index }}">{{ plan.heading }}</h2>
-<div class="table-wrap">
+<div class="table-wrap" role="region" tabindex="0" aria-labelledby="downloads-{{ loop.index }}">
 <table aria-labelledby="downloads-{{ loop.index }}">
 <thead><tr><th scope="col">{{ t('publicPage.openData.download') }}</th><th scope="col">{{ t('publicPage.openData.format') }}</th><th scope="col">{{ t('publicPage.openData.contents') }}</th></tr></thead>
 <tbody>
