@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { ActionItemStatus, CheckInPolicy, CheckInStatus, checkInEmailKey, PlanStatus, resolveCheckInPolicy } from '@app/domain';
 import { ActionItemEntity, ActionPlanEntity, CheckInEntity, CheckInScheduleEntity, JurisdictionEntity } from '@app/persistence';
-import { CheckInWorkflows, DialogueBoardSchedules, WorkflowEngineUnavailableError } from '@app/temporal';
+import { CheckInWorkflows, DialogueBoardSchedules, DialogueBoardScheduleSettings } from '@app/temporal';
+import { afterCommitOnSchedule, PlanScheduleNames, PlanScheduleSynced, ScheduleWarning, SyncPlanCalendarSchedule } from '../../plan-calendar-schedule-sync';
 import { SyncPlanCheckInsCommand } from './sync-plan-check-ins.command';
 
 /**
@@ -19,11 +20,10 @@ export const CHECK_IN_CATCHUP_WINDOW_SECONDS = 24 * 60 * 60;
  */
 export const CHECK_IN_NUDGE_WINDOW_SECONDS = 24 * 60 * 60;
 
-export interface PlanCheckInsSynced {
-  planId: string;
-  planStatus: string;
-  /** What happened to the schedule `dialogue-board-<planId>`; `none`: a draft plan, nothing to ask Temporal. */
-  schedule: 'created' | 'updated' | 'unchanged' | 'deleted' | 'none';
+export const DIALOGUE_BOARD_SCHEDULE_NAMES: PlanScheduleNames = { label: 'Dialogue Board', field: 'checkInSchedule' };
+
+/** `schedule`: what happened to the schedule `dialogue-board-<planId>`. */
+export interface PlanCheckInsSynced extends PlanScheduleSynced {
   /** A run was started at once, to prepare the next meeting (a new schedule, or none prepared ahead). */
   triggered: boolean;
   /** Open action items handed to their workflows (starting one that runs already is a no-op). */
@@ -39,42 +39,35 @@ interface CheckInToNudge {
 }
 
 /**
- * Makes Temporal match a plan's Dialogue Board, idempotently. An active plan with check-in settings
- * has its schedule, in the jurisdiction's time zone and paused as the settings say; a schedule just
- * created, or one with no meeting prepared ahead, is triggered once so the next meeting is prepared
- * now. Its open action items are followed. A plan that is not active (closed) has no schedule; a draft
- * never had one, so Temporal is not asked. The API runs it after committing settings, activation and
- * closing run it after their commit, and housekeeping runs it for active and recently closed plans, so a
- * change Temporal did not take heals itself. Errors are the gateways' (WorkflowEngineUnavailableError).
+ * Makes Temporal match a plan's Dialogue Board, idempotently (SyncPlanCalendarSchedule): an active
+ * plan with check-in settings has its schedule `dialogue-board-<planId>`; a schedule just created, or
+ * one with no meeting prepared ahead, is triggered once so the next meeting is prepared now. Its open
+ * action items are followed. The API runs it after committing settings, activation and closing run it
+ * after their commit, and housekeeping runs it for active and recently closed plans, so a change
+ * Temporal did not take heals itself.
  */
 @Injectable()
-export class SyncPlanCheckIns {
+export class SyncPlanCheckIns extends SyncPlanCalendarSchedule<CheckInScheduleEntity, DialogueBoardScheduleSettings> {
   private readonly logger = new Logger(SyncPlanCheckIns.name);
 
   constructor(
-    @InjectRepository(ActionPlanEntity) private readonly plans: Repository<ActionPlanEntity>,
-    @InjectRepository(JurisdictionEntity) private readonly jurisdictions: Repository<JurisdictionEntity>,
-    @InjectRepository(CheckInScheduleEntity) private readonly settings: Repository<CheckInScheduleEntity>,
+    @InjectRepository(ActionPlanEntity) plans: Repository<ActionPlanEntity>,
+    @InjectRepository(JurisdictionEntity) jurisdictions: Repository<JurisdictionEntity>,
+    @InjectRepository(CheckInScheduleEntity) settings: Repository<CheckInScheduleEntity>,
     @InjectRepository(CheckInEntity) private readonly checkIns: Repository<CheckInEntity>,
     @InjectRepository(ActionItemEntity) private readonly actionItems: Repository<ActionItemEntity>,
-    private readonly schedules: DialogueBoardSchedules,
+    protected override readonly schedules: DialogueBoardSchedules,
     private readonly workflows: CheckInWorkflows,
-  ) {}
+  ) {
+    super(plans, jurisdictions, settings, schedules);
+  }
 
   async execute(command: SyncPlanCheckInsCommand): Promise<PlanCheckInsSynced> {
-    const plan = await this.plans.findOneByOrFail({ id: command.planId });
+    const { plan, settings } = await this.load(command.planId);
     const result: PlanCheckInsSynced = { planId: plan.id, planStatus: plan.status, schedule: 'none', triggered: false, actionItemsFollowed: 0 };
-    if (plan.status === PlanStatus.Draft) return result;
-    const settings = await this.settings.findOneBy({ planId: plan.id });
     if (command.nudgeCheckIns && plan.status === PlanStatus.Active) result.checkInsNudged = await this.nudgeCheckIns(plan.id, resolveCheckInPolicy(settings?.policy ?? {}));
-    if (!settings && command.withoutSettings === 'leave') return result;
-    if (!settings || plan.status !== PlanStatus.Active) {
-      await this.schedules.delete(plan.id);
-      result.schedule = 'deleted';
-      return result;
-    }
-    const { timeZone } = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
-    result.schedule = await this.schedules.upsert(plan.id, { calendar: settings.calendar, timeZone, paused: settings.paused, catchupWindowSeconds: CHECK_IN_CATCHUP_WINDOW_SECONDS });
+    result.schedule = await this.bringInLine(plan, settings, command.withoutSettings);
+    if (!settings || plan.status !== PlanStatus.Active) return result;
     if (!settings.paused && (result.schedule === 'created' || !(await this.checkIns.existsBy({ planId: plan.id, scheduledFor: MoreThan(new Date()) })))) {
       await this.schedules.trigger(plan.id);
       result.triggered = true;
@@ -85,6 +78,10 @@ export class SyncPlanCheckIns {
     }
     if (result.schedule !== 'unchanged' || result.triggered) this.logger.log({ msg: 'dialogue board schedule synced', ...result });
     return result;
+  }
+
+  protected scheduleSettings(settings: CheckInScheduleEntity, timeZone: string): DialogueBoardScheduleSettings {
+    return { calendar: settings.calendar, timeZone, paused: settings.paused, catchupWindowSeconds: CHECK_IN_CATCHUP_WINDOW_SECONDS };
   }
 
   /**
@@ -128,18 +125,12 @@ export class SyncPlanCheckIns {
 }
 
 /** Runs the sync after a commit: Temporal out of reach is a warning (housekeeping finishes it), not an error. */
-export async function syncCheckInsAfterCommit(
+export function syncCheckInsAfterCommit(
   sync: SyncPlanCheckIns,
   logger: Logger,
   planId: string,
   notYet: string,
   withoutSettings: 'delete' | 'leave' = 'delete',
-): Promise<{ synced: PlanCheckInsSynced | null; warnings: { field: string; message: string }[] }> {
-  try {
-    return { synced: await sync.execute(SyncPlanCheckInsCommand.create({ planId, withoutSettings })), warnings: [] };
-  } catch (error) {
-    if (!(error instanceof WorkflowEngineUnavailableError)) throw error;
-    logger.warn({ msg: 'the Dialogue Board schedule could not be synced after the commit; housekeeping will finish it', planId, error: error.message });
-    return { synced: null, warnings: [{ field: 'checkInSchedule', message: `${notYet} (the workflow engine did not answer). Housekeeping brings the schedule in line on its next run.` }] };
-  }
+): Promise<{ synced: PlanCheckInsSynced | null; warnings: ScheduleWarning[] }> {
+  return afterCommitOnSchedule(() => sync.execute(SyncPlanCheckInsCommand.create({ planId, withoutSettings })), { names: DIALOGUE_BOARD_SCHEDULE_NAMES, logger, planId, notYet });
 }

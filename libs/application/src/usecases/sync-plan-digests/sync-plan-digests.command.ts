@@ -1,15 +1,4 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { BaseCommand } from '../../base-command';
+import { SyncPlanScheduleCommand } from '../../plan-calendar-schedule-sync';
 
-export class SyncPlanDigestsCommand extends BaseCommand {
-  @IsUUID()
-  planId!: string;
-
-  /**
-   * A plan without digest settings: `delete` (default) makes sure it has no schedule (housekeeping,
-   * the API after deleting the settings); `leave` asks Temporal nothing, for activation and closing of
-   * a plan that has never had settings to schedule from.
-   */
-  @IsOptional() @IsIn(['delete', 'leave'])
-  withoutSettings?: 'delete' | 'leave';
-}
+/** `withoutSettings`: a plan without digest settings (see SyncPlanScheduleCommand). */
+export class SyncPlanDigestsCommand extends SyncPlanScheduleCommand {}
