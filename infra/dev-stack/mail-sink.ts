@@ -23,6 +23,8 @@ export class MailSink {
   private http?: HttpServer;
   /** Recipients the server refuses with a permanent 550 (to test bad addresses). */
   readonly rejectRecipients = new Set<string>();
+  /** Each recipient refused by `rejectRecipients`, once per attempt (tests count the attempts). */
+  readonly refusals: string[] = [];
   /**
    * While above 0, each recipient is answered `421 4.7.0 Try again later` (a relay throttling) and
    * the count goes down by one: tests of retries with backoff.
@@ -47,7 +49,10 @@ export class MailSink {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo: (address, _session, callback) => {
-        if (this.rejectRecipients.has(address.address.toLowerCase())) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        if (this.rejectRecipients.has(address.address.toLowerCase())) {
+          this.refusals.push(address.address.toLowerCase());
+          return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        }
         if (this.throttleRecipients > 0) {
           this.throttleRecipients--;
           return callback(Object.assign(new Error('4.7.0 Try again later'), { responseCode: 421 }));

@@ -2,12 +2,14 @@
  * The monthly digest's fan-out through real SMTP with the real worker binary (dist/) as a child
  * process: killed twice mid-send and started again, every confirmed subscriber has exactly one
  * digest; a relay answering 421 for a while loses nobody; a subscriber who unsubscribes during the
- * send is skipped; the received message carries List-Unsubscribe and List-Unsubscribe-Post.
+ * send is skipped; the received message carries List-Unsubscribe and List-Unsubscribe-Post; an
+ * address refused three times (5xx) gets nothing more.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { SMTP_POOL } from '../../libs/mail/src/mail-transport';
 import { digestWorkflowId, type DigestResult } from '../../workflows/src/messages';
 import { createPlanFixture, eventually, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
@@ -128,10 +130,15 @@ describe('digest fan-out', () => {
     expect(result).toMatchObject({ status: 'completed', total: 1000 });
     expect(result.sent + result.failed + result.skipped).toBe(1000);
 
-    // Rows that were with the relay when the worker died are `unconfirmed` (never sent again). The
-    // coordinator checks them and resends those the recipient did not get (POST /outbox/{id}/resend).
+    // Only messages past their final dot and not yet recorded when the worker died are `unconfirmed`
+    // (never sent again): at most one per SMTP connection and the last few results, per kill. Those
+    // stopped before their final dot were dropped by the server and sent again.
     const unconfirmed: { id: string; to: string }[] = await db.query(`SELECT id, to_address AS "to" FROM outbox_message WHERE idempotency_key LIKE $1 AND status = 'unconfirmed'`, [`digest:${fixture.planId}:${month}:%`]);
+    expect(unconfirmed.length).toBeLessThanOrEqual(kills * 2 * SMTP_POOL.maxConnections);
     const missing = unconfirmed.filter((u) => seen.per.get(u.to.toLowerCase()) === 0);
+    // Nobody is missing but an unconfirmed one; the coordinator checks those and resends what the
+    // recipient did not get (POST /outbox/{id}/resend).
+    expect(seen.none).toBe(missing.length);
     for (const row of missing) await system.http().post(`/outbox/${row.id}/resend`).set(fixture.coordinator).expect(200);
     const after = copies(isDigest, emails);
     // eslint-disable-next-line no-console
@@ -174,5 +181,45 @@ describe('digest fan-out', () => {
     expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1\/subscriptions\/unsubscribe\/[^>]+>$/);
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(message.parsed.text).toContain('/subscriptions/unsubscribe/');
+  }, 300_000);
+
+  it('stops mailing an address the relay refused permanently three times (BOUNCE_THRESHOLD), and keeps it out of the next audience', async () => {
+    const fixture = await createPlanFixture(system, { language: 'en' });
+    const subscribers = await subscribe(fixture, 3, `bounce-${fixture.planId.slice(0, 8)}`);
+    const bad = subscribers[0];
+    system.mail.rejectRecipients.add(bad.email.toLowerCase());
+    const isDigest = await digestSubjectOf(fixture);
+    if (!worker) startWorker();
+    const refusalsOfBad = () => system.mail.refusals.filter((a) => a === bad.email.toLowerCase()).length;
+    const runMonth = async (month: string) =>
+      (await (
+        await system.temporal.workflow.start('digestWorkflow', {
+          workflowId: digestWorkflowId(fixture.planId, month),
+          taskQueue: system.config.temporal.taskQueue,
+          args: [{ planId: fixture.planId, month, batchSize: 50 }],
+        })
+      ).result()) as DigestResult;
+    const subscriberRow = async () => ((await db.query(`SELECT status, bounce_count AS "bounceCount" FROM subscriber WHERE id = $1`, [bad.id])) as { status: string; bounceCount: number }[])[0];
+
+    const months = ['2031-03', '2031-04', '2031-05'];
+    for (const [n, month] of months.entries()) {
+      const result = await runMonth(month);
+      expect(result).toMatchObject({ status: 'completed', total: 3, sent: 2, failed: 1, skipped: 0 });
+      expect(refusalsOfBad()).toBe(n + 1);
+      expect(await subscriberRow()).toEqual({ status: n + 1 < 3 ? 'confirmed' : 'bounced', bounceCount: n + 1 });
+    }
+    const outbox = await db.query(`SELECT status, last_error AS "lastError" FROM outbox_message WHERE idempotency_key = $1`, [`digest:${fixture.planId}:2031-05:${bad.id}`]);
+    expect(outbox[0]).toMatchObject({ status: 'failed' });
+    expect(outbox[0].lastError).toContain('550');
+
+    // The fourth month: the bounced address is not in the audience; nobody tries it.
+    const fourth = await runMonth('2031-06');
+    expect(fourth).toMatchObject({ status: 'completed', total: 2, sent: 2, failed: 0 });
+    expect(refusalsOfBad()).toBe(3);
+    const others = copies(isDigest, subscribers.slice(1).map((s) => s.email));
+    expect(others).toMatchObject({ once: 0, twice: 2, none: 0 }); // two subscribers, four months each: counted as "twice or more"
+    expect([...others.per.values()]).toEqual([4, 4]);
+    // eslint-disable-next-line no-console
+    console.log(`hard bounces: refused ${refusalsOfBad()} times over four months; subscriber ${JSON.stringify(await subscriberRow())}`);
   }, 300_000);
 });

@@ -17,7 +17,7 @@ import { MilestoneActivities } from '../../apps/worker/src/activities/milestone.
 import { MailSink } from '../../infra/dev-stack/mail-sink';
 import { APP_CONFIG, AppConfig, AppConfigModule } from '../../libs/config/src';
 import { MilestoneStatus, resolvePolicy } from '../../libs/domain/src';
-import { MailModule, MailTransport, OutboxService, OutgoingEmail } from '../../libs/mail/src';
+import { BeforeFinalDot, MailModule, MailTransport, OutboxService, OutgoingEmail } from '../../libs/mail/src';
 import { ActionPlanEntity, AgencyEntity, CommitmentEntity, JurisdictionEntity, MilestoneEntity, OutboxMessageEntity, PersistenceModule } from '../../libs/persistence/src';
 import { sendEvidenceRequestEmailWorkflow } from '../support/mail-activity.workflow';
 import { testConfig } from '../support/test-system';
@@ -179,8 +179,8 @@ describe('email activities against a slow SMTP server', () => {
   it('records a send the server has not confirmed by the deadline as unconfirmed, and does not send it again', async () => {
     // The same outbox with a transport whose deadline is 1 s instead of SMTP_SEND_DEADLINE_MS.
     class ShortDeadlineTransport extends MailTransport {
-      override send(email: OutgoingEmail): Promise<void> {
-        return super.send(email, 1_000);
+      override send(email: OutgoingEmail, _deadlineMs?: number, beforeFinalDot?: BeforeFinalDot): Promise<void> {
+        return super.send(email, 1_000, beforeFinalDot);
       }
     }
     const shortModule = await Test.createTestingModule({ imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: false }), MailModule] })

@@ -1,5 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { MailSink } from '../../infra/dev-stack/mail-sink';
 import { APP_CONFIG, AppConfigModule } from '../../libs/config/src';
@@ -102,6 +103,49 @@ describe(OutboxService.name, () => {
     });
   });
 
+  describe('the commit point: the final dot', () => {
+    it('holds the end of the message until the `sending` mark is committed; a send stopped before it was not delivered and goes once on the next attempt', async () => {
+      const message = email('unfinished@test.example');
+      // The process "dies" at the commit point: the mark is not written, the message is never finished.
+      const markSending = jest.spyOn(outbox as unknown as { markSending: (id: string) => Promise<void> }, 'markSending').mockRejectedValueOnce(new Error('worker died here'));
+      try {
+        await expect(outbox.send(message)).rejects.toBeInstanceOf(TransientMailError);
+      } finally {
+        markSending.mockRestore();
+      }
+      // The server had the whole message but no final dot: it dropped it.
+      expect(sink.to('unfinished@test.example')).toHaveLength(0);
+      await expect(row(message.idempotencyKey)).resolves.toMatchObject({ status: 'pending', attempts: 1 });
+
+      await expect(outbox.send(message)).resolves.toBe('sent');
+      expect(sink.to('unfinished@test.example')).toHaveLength(1);
+      await expect(row(message.idempotencyKey)).resolves.toMatchObject({ status: 'sent', attempts: 2 });
+    });
+
+    it('records a message the relay took but never answered (connection lost after the final dot) as unconfirmed, and does not send it again', async () => {
+      const relay = await silentRelay();
+      const silentModule = await Test.createTestingModule({ imports: [AppConfigModule, PersistenceModule.forRoot({ applyMigrations: false }), MailModule] })
+        .overrideProvider(APP_CONFIG)
+        .useValue(testConfig(relay.url))
+        .compile();
+      silentModule.useLogger(false);
+      await silentModule.init();
+      try {
+        const message = email('lost-reply@test.example');
+        const silentOutbox = silentModule.get(OutboxService);
+        await expect(silentOutbox.send(message)).resolves.toBe('unconfirmed');
+        await expect(silentOutbox.send(message)).resolves.toBe('unconfirmed');
+        expect(relay.finishedMessages()).toBe(1);
+        const stored = await row(message.idempotencyKey);
+        expect(stored).toMatchObject({ status: 'unconfirmed', attempts: 1 });
+        expect(stored.lastError).toContain('may or may not');
+      } finally {
+        await silentModule.close();
+        await relay.close();
+      }
+    });
+  });
+
   describe('send while the SMTP server is down', () => {
     it('raises a retryable error and keeps the message pending with its attempt counted', async () => {
       const downSink = new MailSink();
@@ -128,3 +172,52 @@ describe(OutboxService.name, () => {
     });
   });
 });
+
+/**
+ * An SMTP server that takes a whole message, final dot included, and then closes the connection
+ * without its 250: what a relay that crashes (or a network that breaks) at that moment looks like.
+ */
+async function silentRelay(): Promise<{ url: string; finishedMessages: () => number; close: () => Promise<void> }> {
+  let finished = 0;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let inData = false;
+    let buffer = '';
+    socket.write('220 silent.test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          finished++;
+          socket.destroy();
+          return;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol).toUpperCase();
+        buffer = buffer.slice(eol + 2);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 silent.test\r\n');
+        else if (line === 'DATA') {
+          inData = true;
+          buffer = '\r\n' + buffer;
+          socket.write('354 go ahead\r\n');
+        } else if (line === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    finishedMessages: () => finished,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { jsonLogger } from '../../libs/config/src';
-import { MailTransport, type OutgoingEmail } from '../../libs/mail/src';
+import { MailTransport, type BeforeFinalDot, type OutgoingEmail } from '../../libs/mail/src';
 import { OutboxMessageEntity, OutboxStatus, SubscriberEntity } from '../../libs/persistence/src';
 import { subscriberLinks } from '../../libs/security/src';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
@@ -28,8 +28,8 @@ describe('subscriber logs', () => {
     // A relay that names the refused recipient in its answer, as Postfix does.
     const transport = system.api.get(MailTransport);
     const send = transport.send.bind(transport);
-    jest.spyOn(transport, 'send').mockImplementation((email: OutgoingEmail, deadlineMs?: number) =>
-      email.to.startsWith('refused-') ? Promise.reject(Object.assign(new Error(`550 5.1.1 <${email.to}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 })) : send(email, deadlineMs),
+    jest.spyOn(transport, 'send').mockImplementation((email: OutgoingEmail, deadlineMs?: number, beforeFinalDot?: BeforeFinalDot) =>
+      email.to.startsWith('refused-') ? Promise.reject(Object.assign(new Error(`550 5.1.1 <${email.to}>: Recipient address rejected: User unknown in virtual mailbox table`), { responseCode: 550 })) : send(email, deadlineMs, beforeFinalDot),
     );
     // From here on, the API logs as in production (JSON lines), at its most talkative level.
     system.api.useLogger(jsonLogger('api', 'debug'));

@@ -1,3 +1,4 @@
+import { Transform, type TransformCallback } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -58,6 +59,33 @@ export class SmtpDeadlineExceededError extends Error {}
  */
 export const SMTP_POOL = { maxConnections: 5, maxMessages: 100 } as const;
 
+/**
+ * Awaited after the whole message has been streamed and before its end reaches the SMTP connection,
+ * so before the final `<CRLF>.<CRLF>` that makes the server deliver it. The outbox commits its
+ * `sending` mark here: a process that dies before this point cannot have delivered the message (the
+ * server drops an unfinished DATA), so the message can safely go again; only one that dies after it
+ * is "delivery unknown". If it rejects, the message is not finished and the send fails.
+ */
+export type BeforeFinalDot = () => Promise<void>;
+
+/**
+ * Passes the message through and holds its end until `gate` resolves. Its buffer is small so that the
+ * end is reached late, when the connection is reading the message (nodemailer pipes its stages ahead).
+ */
+class FinalDotGate extends Transform {
+  constructor(private readonly gate: BeforeFinalDot) {
+    super({ highWaterMark: 1024 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.gate().then(() => done(), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
+  }
+}
+
 /** A pooled SMTP connection from SMTP_URL. The outbox is its only caller. */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {
@@ -67,9 +95,15 @@ export class MailTransport implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     // Bounded waits: a hung server fails the attempt (and Temporal retries it) instead of holding it for minutes.
     this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_POOL, ...SMTP_TIMEOUTS });
+    this.transporter.use('stream', (mail, done) => {
+      const gate = (mail.data as { beforeFinalDot?: BeforeFinalDot }).beforeFinalDot;
+      if (gate) mail.message.transform(() => new FinalDotGate(gate));
+      done();
+    });
   }
 
-  async send(email: OutgoingEmail, deadlineMs: number = SMTP_SEND_DEADLINE_MS): Promise<void> {
+  /** Sends one message; `beforeFinalDot` (see BeforeFinalDot) runs once the message is with the server, before it is finished. */
+  async send(email: OutgoingEmail, deadlineMs: number = SMTP_SEND_DEADLINE_MS, beforeFinalDot?: BeforeFinalDot): Promise<void> {
     const sending = this.transporter.sendMail({
       from: this.config.mailFrom,
       to: email.to,
@@ -80,7 +114,8 @@ export class MailTransport implements OnApplicationShutdown {
       // nodemailer adds it as a text/calendar alternative with this method, and as an attachment.
       icalEvent: email.calendarEvent ? { method: email.calendarEvent.method, filename: email.calendarEvent.filename, content: email.calendarEvent.content } : undefined,
       headers: email.headers ?? undefined,
-    });
+      beforeFinalDot,
+    } as Parameters<Transporter['sendMail']>[0]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SmtpDeadlineExceededError(`The SMTP server did not confirm the message within ${deadlineMs / 1000} s`)), deadlineMs);

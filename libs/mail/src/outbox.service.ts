@@ -66,7 +66,9 @@ export class TransientMailError extends Error {}
  *
  * The row is found (or created) by its idempotency key. While one caller sends a key, it holds a
  * PostgreSQL advisory lock on that key, so concurrent callers wait and then see `sent`. Before the
- * message goes to the SMTP server the row is marked `sending` (committed). A caller that finds a row
+ * message goes to the SMTP server the row is marked `sending` (committed) just before the final dot of the message (BeforeFinalDot),
+ when the whole message is with the server; an attempt that dies before that point left the row
+ `pending` and the server dropped the unfinished message, so it is sent again. A caller that finds a row
  * still `sending` knows the previous attempt died mid-send (the lock was released with its
  * connection): the server may or may not have the message, so it is not sent again but marked
  * `unconfirmed` for the coordinator to check and resend. A permanent refusal is recorded as
@@ -125,11 +127,11 @@ export class OutboxService {
    * Sends many messages with the guarantees of `send`, at the pace of the SMTP pool: one INSERT for
    * every row (ON CONFLICT DO NOTHING: a key already known keeps its row and state), one SELECT of
    * their states, then a sliding window: rows are claimed `pending → claimed` a group at a time (one
-   * UPDATE), each is marked `sending` (committed) just before it goes to the relay, at most
-   * `concurrency` are with the pool, and results are written in bulk (one UPDATE per outcome and
-   * group). Exactly once as in `send`: a row found `sending` (an earlier attempt died while it was
-   * with the relay) becomes `unconfirmed` and is not sent again, while a row found `claimed` (an
-   * earlier attempt died before handing it over) is sent, so a killed worker loses nobody; `sent`, `failed` and `unconfirmed` rows are not sent; 5xx → `failed`; a
+   * UPDATE), each is marked `sending` (committed) just before its final dot (BeforeFinalDot), at most
+   * `concurrency` are with the pool, and results are written in bulk (one UPDATE per outcome, each
+   * write taking what arrived during the previous one). Exactly once as in `send`: a row found `sending` (an earlier attempt died after the final
+   * dot was allowed) becomes `unconfirmed` and is not sent again, while a row found `claimed` (an
+   * earlier attempt died before its final dot) is sent, so a killed worker loses nobody; `sent`, `failed` and `unconfirmed` rows are not sent; 5xx → `failed`; a
    * send past the deadline → `unconfirmed`. The first transient failure (4xx such as 421 throttling,
    * a relay down) stops claiming: rows in flight finish, the failed ones go back to `pending`, and the
    * result says so (`transientError`) for the caller to retry later without losing anyone.
@@ -222,8 +224,6 @@ export class OutboxService {
     const group = concurrency;
     let next = 0;
     let inFlight = 0;
-    /** Results written once this many are waiting (or when the pool is idle). */
-    const FLUSH_EVERY = 2 * group;
     const results: { sent: string[]; failed: [string, string][]; unconfirmed: [string, string][]; pending: [string, string][] } = { sent: [], failed: [], unconfirmed: [], pending: [] };
     const flush = async () => {
       const { sent, failed, unconfirmed, pending: back } = results;
@@ -243,20 +243,27 @@ export class OutboxService {
     };
 
     const sendOne = async (i: number, row: BatchRow): Promise<void> => {
+      let finalDotAllowed = false;
       try {
         const body = await issueBody(row.digestIssueId);
         const values = row.values ?? {};
-        // Committed before the hand-over: from here on a dead attempt means "delivery unknown".
-        await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1`, [row.id]);
-        await this.transport.send({ to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values, escapeHtml), messageId: row.messageId, headers: row.headers });
+        await this.transport.send(
+          { to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values, escapeHtml), messageId: row.messageId, headers: row.headers },
+          undefined,
+          // Committed before the final dot: from here on a dead attempt means "delivery unknown".
+          async () => {
+            await this.markSending(row.id);
+            finalDotAllowed = true;
+          },
+        );
         results.sent.push(row.id);
         outcomes[i] = 'sent';
       } catch (error) {
-        const lastError = redactAddresses(String((error as Error).message ?? error)).slice(0, 2000);
-        if (error instanceof SmtpDeadlineExceededError) {
-          results.unconfirmed.push([row.id, `${lastError}; the message may or may not have been delivered.`]);
+        const { outcome, lastError } = failureOf(error, finalDotAllowed);
+        if (outcome === 'unconfirmed') {
+          results.unconfirmed.push([row.id, lastError]);
           outcomes[i] = 'unconfirmed';
-        } else if (isPermanentSmtpFailure(error)) {
+        } else if (outcome === 'failed') {
           results.failed.push([row.id, lastError]);
           refusals.set(i, lastError);
           outcomes[i] = 'failed_permanently';
@@ -285,7 +292,18 @@ export class OutboxService {
         flushing = flushing.then(flush).then(advance);
         return flushing;
       };
-      const unsentCount = () => results.sent.length + results.failed.length + results.unconfirmed.length + results.pending.length;
+      // Results are written as soon as the previous write is done: what arrives meanwhile goes in the
+      // next one. A `sent` not yet written is "delivery unknown" if the process dies, so the wait is short.
+      let writeQueued = false;
+      const settleSoon = () => {
+        if (writeQueued) return;
+        writeQueued = true;
+        flushing = flushing.then(() => {
+          writeQueued = false;
+          return flush();
+        }).then(advance);
+        flushing.catch(fail);
+      };
       const checkDone = () => {
         if (finished || claiming || inFlight > 0) return;
         if (transientError !== null) {
@@ -304,7 +322,7 @@ export class OutboxService {
           inFlight++;
           sendOne(i, byKey.get(keys[i])!).then(() => {
             inFlight--;
-            if (unsentCount() >= FLUSH_EVERY || inFlight === 0) settle().catch(fail);
+            settleSoon();
             dispatch();
             refill();
             checkDone();
@@ -341,6 +359,16 @@ export class OutboxService {
     });
     advance();
     return { outcomes: outcomes.map((o) => o ?? 'not_sent'), settled, transientError, refusals };
+  }
+
+  /**
+   * The commit point of a send (BeforeFinalDot). Refused when the row is no longer this attempt's to
+   * finish (recorded `unconfirmed` after the send deadline meanwhile): the message is then left unfinished.
+   */
+  private async markSending(id: string): Promise<void> {
+    const marked: unknown[] = await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`, [id]);
+    const rows = Array.isArray(marked[0]) ? (marked[0] as unknown[]) : marked;
+    if (rows.length === 0) throw new Error('The message is no longer this attempt\'s to send; it was left unfinished.');
   }
 
   private async templatedBody(manager: EntityManager, digestIssueId: string, values: Record<string, string>): Promise<{ text: string; html: string | null }> {
@@ -383,17 +411,27 @@ export class OutboxService {
     }
 
     const body = row.digestIssueId ? await this.templatedBody(runner.manager, row.digestIssueId, row.templateValues ?? {}) : { text: row.textBody, html: row.htmlBody };
-    await repo.update({ id: row.id }, { status: OutboxStatus.Sending, attempts: row.attempts + 1 });
+    await repo.update({ id: row.id }, { attempts: row.attempts + 1 });
+    let finalDotAllowed = false;
     try {
-      await this.transport.send({ to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers });
+      // `sending` is committed just before the final dot (BeforeFinalDot): an attempt that dies
+      // before it leaves the row `pending`, and the next attempt sends it, since the server dropped it.
+      await this.transport.send(
+        { to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers },
+        undefined,
+        async () => {
+          await this.markSending(row.id);
+          finalDotAllowed = true;
+        },
+      );
     } catch (error) {
-      const lastError = redactAddresses(String((error as Error).message ?? error)).slice(0, 2000);
-      if (error instanceof SmtpDeadlineExceededError) {
-        await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError: `${lastError}; the message may or may not have been delivered.` });
-        this.logger.warn({ msg: 'email unconfirmed: the SMTP server did not confirm it in time; not sent again', idempotencyKey: row.idempotencyKey });
+      const { outcome, lastError } = failureOf(error, finalDotAllowed);
+      if (outcome === 'unconfirmed') {
+        await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError });
+        this.logger.warn({ msg: 'email unconfirmed: the SMTP server did not confirm it; not sent again', idempotencyKey: row.idempotencyKey });
         return 'unconfirmed';
       }
-      if (isPermanentSmtpFailure(error)) {
+      if (outcome === 'failed') {
         await repo.update({ id: row.id }, { status: OutboxStatus.Failed, lastError });
         this.logger.warn({ msg: 'email refused permanently', idempotencyKey: row.idempotencyKey, error: lastError });
         return 'failed_permanently';
@@ -405,6 +443,21 @@ export class OutboxService {
     this.logger.log({ msg: 'email sent', idempotencyKey: row.idempotencyKey });
     return 'sent';
   }
+}
+
+/**
+ * What a failed send means for its row. The server's own answer decides when there is one: 5xx is a
+ * refusal (`failed`), 4xx "not now" (`retry`). Without one (connection lost, timeout) it depends on
+ * whether the final dot was allowed: before it, the server dropped the unfinished message (`retry`);
+ * after it, it may have been delivered (`unconfirmed`), as when the send deadline passed.
+ */
+function failureOf(error: unknown, finalDotAllowed: boolean): { outcome: 'unconfirmed' | 'failed' | 'retry'; lastError: string } {
+  const lastError = redactAddresses(String((error as Error)?.message ?? error)).slice(0, 2000);
+  if (error instanceof SmtpDeadlineExceededError) return { outcome: 'unconfirmed', lastError: `${lastError}; the message may or may not have been delivered.` };
+  if (isPermanentSmtpFailure(error)) return { outcome: 'failed', lastError };
+  const answered = typeof (error as { responseCode?: unknown })?.responseCode === 'number';
+  if (!answered && finalDotAllowed) return { outcome: 'unconfirmed', lastError: `${lastError} (after the message was finished); the message may or may not have been delivered.` };
+  return { outcome: 'retry', lastError };
 }
 
 interface BatchRow {

@@ -87,10 +87,13 @@ export class DigestActivities implements DigestActivitiesContract {
         );
       }
     }
-    const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total FROM subscriber WHERE plan_id = $1 AND status = 'confirmed'`, [planId]);
+    // The audience is fixed when the send starts: who is confirmed then (one statement, one `now()`).
+    // Someone confirming during the send gets next month's digest (and finds this one in the archive).
     await this.db.query(
-      `INSERT INTO digest_send (plan_id, month, status, total) VALUES ($1, $2, $3, $4) ON CONFLICT ON CONSTRAINT digest_send_unique DO NOTHING`,
-      [planId, month, DigestSendStatus.Running, total],
+      `INSERT INTO digest_send (plan_id, month, status, total, started_at)
+       SELECT $1, $2, $3, count(*)::int, now() FROM subscriber WHERE plan_id = $1 AND status = 'confirmed' AND confirmed_at <= now()
+       ON CONFLICT ON CONSTRAINT digest_send_unique DO NOTHING`,
+      [planId, month, DigestSendStatus.Running],
     );
     const [send]: { status: DigestSendState; total: number; sent: number; skipped: number; failed: number; cursor: string | null }[] = await this.db.query(
       `SELECT status, total, sent, skipped, failed, cursor FROM digest_send WHERE plan_id = $1 AND month = $2`,
@@ -136,10 +139,10 @@ export class DigestActivities implements DigestActivitiesContract {
       [planId, month],
     );
     if (!send) throw ApplicationFailure.nonRetryable(`No digest send for plan ${planId} and ${month}: prepareDigest first`);
-    // Confirmed subscribers, and those who left (unsubscribed, bounced) after the send started: skipped.
+    // The audience of the send: confirmed when it started. Those who left since (unsubscribed, bounced) are read and skipped.
     const rows: SubscriberRow[] = await this.db.query(
       `SELECT id, email, language, commitment_ids AS "commitmentIds", status FROM subscriber
-       WHERE plan_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+       WHERE plan_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) AND confirmed_at <= $3
          AND (status = 'confirmed' OR (status IN ('unsubscribed', 'bounced') AND greatest(unsubscribed_at, last_bounce_at) >= $3))
        ORDER BY id LIMIT $4`,
       [planId, resumed.after, send.startedAt, remaining + 1],
