@@ -19,7 +19,12 @@ export class CachedRead<T> {
      * same body keeps the earlier time, so `If-Modified-Since` keeps matching while nothing changed.
      */
     readonly lastModified: Date,
-  ) {}
+  ) {
+    this.lastModifiedHttp = lastModified.toUTCString();
+  }
+
+  /** `lastModified` as an HTTP date, formatted once (every response sends it). */
+  readonly lastModifiedHttp: string;
 }
 
 /** Entries kept at most; the least recently read goes first. */

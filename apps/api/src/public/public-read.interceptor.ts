@@ -40,7 +40,7 @@ export function setPublicCors(res: Response): void {
  */
 export function applyConditionalGet(req: Request, res: Response, cached: CachedRead<unknown>): boolean {
   res.setHeader('ETag', cached.etag);
-  res.setHeader('Last-Modified', cached.lastModified.toUTCString());
+  res.setHeader('Last-Modified', cached.lastModifiedHttp);
   res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
   return req.fresh;
 }
