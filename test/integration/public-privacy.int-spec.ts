@@ -14,12 +14,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { composeDigest, CompletionLevel, MilestoneStatus, ActionItemStatus, CheckInStatus, MeetingMode, SUPPORTED_LANGUAGES } from '../../libs/domain/src';
+import { DigestActivities } from '../../apps/worker/src/activities/digest.activities';
+import { CompletionLevel, MilestoneStatus, ActionItemStatus, CheckInStatus, MeetingMode, SUPPORTED_LANGUAGES } from '../../libs/domain/src';
+import type { OutboxService } from '../../libs/mail/src';
 import {
   ActionItemEntity,
   ActionPlanEntity,
   CheckInEntity,
-  DigestIssueEntity,
   EscalationEntity,
   EscalationStatus,
   EvidenceEntity,
@@ -177,6 +178,19 @@ describe('nothing personal in public: a crawl of every public route', () => {
       deliveredAt: days(-35),
     });
     await db.getRepository(EvidenceReviewEntity).save({ evidenceId: evidence.id, milestoneId: done, decision: 'accepted', completion: 'complete', comments: 'Aceptado', reviewer: coordinatorLabel });
+    // Evidence the agency did not make public, accepted later for the same milestone (the latest accepted): its narrative and links stay inside.
+    const privateRequest = await requests.save({ milestoneId: done, cycle: 2, status: EvidenceRequestStatus.Fulfilled, dueAt: days(-30), linkExpiresAt: days(30), fulfilledAt: days(-6) });
+    const privateEvidence = await db.getRepository(EvidenceEntity).save({
+      milestoneId: done,
+      evidenceRequestId: privateRequest.id,
+      narrative: mark('narrative of evidence not public', 'Listado interno de beneficiarios con DNI'),
+      links: [mark('link of evidence not public', `https://drive.example/beneficiarios-${suffix}.xlsx`)],
+      claimedCompletion: 'limited',
+      isPublic: false,
+      submittedBy: agencyLabel,
+      deliveredAt: days(-6),
+    });
+    await db.getRepository(EvidenceReviewEntity).save({ evidenceId: privateEvidence.id, milestoneId: done, decision: 'accepted', completion: 'limited', comments: 'Aceptado, no publico', reviewer: coordinatorLabel });
     await db.getRepository(MilestoneEntity).update({ id: done }, { status: MilestoneStatus.Completed, completion: CompletionLevel.Complete });
     await db.getRepository(MilestoneEntity).update({ id: overdue }, { status: MilestoneStatus.Overdue });
     await db.getRepository(EscalationEntity).save({ milestoneId: overdue, cycle: 1, level: 1, reason: 'overdue', status: EscalationStatus.Acknowledged, recommendation: 'Publicar un cronograma nuevo', acknowledgedAt: days(-2) });
@@ -232,7 +246,7 @@ describe('nothing personal in public: a crawl of every public route', () => {
       const row = await subscribers.save({
         planId: plan.id,
         email: email(who),
-        language: 'es',
+        language: who === 'valeria' ? 'en' : 'es',
         commitmentIds: [],
         status,
         consentSource: 'form',
@@ -252,24 +266,13 @@ describe('nothing personal in public: a crawl of every public route', () => {
       { idempotencyKey: `evidence-request:${overdue}:1:${suffix}`, toAddress: `bruno.private.${suffix}@personal.example`, subject: 'Evidencia requerida', textBody: `Suba la evidencia: ${system.config.publicBaseUrl}/evidence-uploads/${markers.find((m) => m.what === 'upload link token')!.value}`, htmlBody: null, status: OutboxStatus.Sent, attempts: 1, messageId: `<ev-${suffix}@ogp-monitor>`, jurisdictionId: jurisdiction.id, sentAt: days(-6) },
     ] as Partial<OutboxMessageEntity>[]);
 
-    // The digest archive: last month's issue in Spanish and English, its emailed HTML with a subscriber's own links.
-    const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
-    const content = composeDigest(
-      {
-        planId: plan.id,
-        planTitle: plan.title,
-        jurisdictionName: jurisdiction.name,
-        commitments: [{ id: commitmentIds[0], title: 'Presupuesto participativo abierto', cancelled: false, milestones: [], replannings: [], escalations: [] }],
-        checkIns: [{ id: approved.id, startsAt: approved.startsAt, status: CheckInStatus.Closed, decisions: approved.decisions, minutesApprovedAt: approved.minutesApprovedAt }],
-        nextCheckInAt: upcoming.startsAt,
-      },
-      { month, timeZone: 'America/Argentina/Cordoba', now: new Date() },
-    );
+    // The digest archive: this month's issue composed and archived by the worker's own code (es, the
+    // jurisdiction's language, and en, a subscriber's), then its emailed HTML given a subscriber's own links.
+    const month = new Date().toISOString().slice(0, 7);
+    await new DigestActivities(db, undefined as unknown as OutboxService, system.config).prepareDigest({ planId: plan.id, month });
     const personalLinks = `<a href="${system.config.publicBaseUrl}/subscriptions/unsubscribe/${markers.find((m) => m.what === "valeria's subscriber link token")!.value}">Baja</a> valeria.private.${suffix}@personal.example`;
-    for (const language of ['es', 'en']) {
-      await db.getRepository(DigestIssueEntity).save({ planId: plan.id, month, language, subject: `Novedades ${month}`, html: `<p>Resumen</p>${personalLinks}`, text: `Resumen ${personalLinks}`, content });
-    }
-    await db.query(`INSERT INTO digest_send (plan_id, month, status, total, sent, finished_at) VALUES ($1, $2, 'completed', 1, 1, now())`, [plan.id, month]);
+    const archived = await db.query(`UPDATE digest_issue SET html = html || $2, text = text || $2 WHERE plan_id = $1 RETURNING language`, [plan.id, personalLinks]);
+    expect(archived[0].map((row: { language: string }) => row.language).sort()).toEqual(['en', 'es']);
 
     privateReads = [
       `/jurisdictions/${jurisdiction.id}`,
