@@ -47,6 +47,8 @@ const ALLOWED_EMAILS: string[] = SUPPORTED_LANGUAGES.flatMap((language) => [...t
  * (ana@colectivo.example); crawled and checked for every marker, not for the e-mail pattern.
  */
 const DOCUMENTATION = /^\/docs(\/|$)/;
+/** A signed link or a bearer token, whoever's: none is ever public (the fixture's own are markers too; this catches new ones). */
+const SECRET = /\/(subscriptions\/(confirm|manage|unsubscribe)|evidence-uploads)\/[A-Za-z0-9_.~%-]{8,}|Bearer\s+[A-Za-z0-9_.~+/-]{16,}/gi;
 /** Routes that are public but reached only through a personal signed link (the holder's own data): not crawled. */
 const TOKEN_ROUTE = /\{token\}/;
 /** Stop following links after this many URLs (the fixture has far fewer pages; a loop would stop here). */
@@ -400,6 +402,7 @@ describe('nothing personal in public: a crawl of every public route', () => {
       const forms = [value, encodeURIComponent(value), value.replace(/&/g, '&amp;').replace(/'/g, '&#39;')].map((f) => f.toLowerCase());
       if (readings.some((reading) => forms.some((form) => reading.includes(form)))) found.add(`${where}: ${what} (${value})`);
     }
+    for (const reading of [text, unfolded]) for (const match of reading.matchAll(SECRET)) found.add(`${where}: a signed link or token ${match[0]}`);
     for (const reading of emails ? [text, unfolded] : []) {
       for (const match of reading.matchAll(EMAIL)) {
         const address = match[0].replace(/%40|&#64;|&#x40;/i, '@');
