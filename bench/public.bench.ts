@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- public [seconds]` (default 5 s per target, after 2 s of warm-up): public reads
+ * `npm run bench -- public [seconds]` (default 5 s per target, after 5 s of warm-up: BENCH_WARMUP_SECONDS): public reads
  * against a bare NestJS route, autocannon with 20 connections, in the same run.
  *
  * The whole stack runs on this machine as in production: a Temporal dev server (in memory), a
@@ -26,7 +26,7 @@ import { freePort } from '../test/support/free-port';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONNECTIONS = 20;
-const WARMUP_SECONDS = 2;
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const log = (message: string) => console.log(`[bench] ${message}`);
 
 interface Figures {
@@ -147,6 +147,8 @@ async function main(): Promise<void> {
       ...(page.status === 200 ? [['plan page /p/rosario/plans/{id}', pageUrl, { 'accept-language': 'es' }] as [string, string, Record<string, string>]] : []),
     ];
     if (page.status !== 200) log(`The plan page answered ${page.status}: not measured.`);
+    // BENCH_ONLY=<text>: only the targets whose name contains it (e.g. while profiling one route).
+    if (process.env.BENCH_ONLY) targets.splice(0, targets.length, ...targets.filter(([name]) => name.includes(process.env.BENCH_ONLY!)));
     const results: Figures[] = [];
     for (const [name, url, headers] of targets) {
       const figures = await measure(name, url, seconds, headers);
