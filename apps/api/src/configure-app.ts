@@ -1,10 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { getStorageToken } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { spendBudget } from './common/rate-limit';
+import { FixedWindowRateLimitStorage } from './common/rate-limit-storage';
 import { RejectNulPipe } from './common/reject-nul.pipe';
 import { securityHeaders } from './common/security-headers';
 import { validationPipe } from './common/validation';
+import { cachedPageLookup } from './public-pages/public-pages.controller';
+import { PublicPagesService } from './public-pages/public-pages.service';
+import { openDataLookup, publicFastPath } from './public/public-fast-path';
+import { PublicReadCache } from './public/public-read-cache';
 
 /** Everything main.ts does to the application besides listening; tests call it too. */
 export function configureApp(app: INestApplication): INestApplication {
@@ -15,6 +22,15 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', config.trustProxy ?? false);
   // First of all middleware: every response, errors and the API explorer included, carries the security headers.
   express.use(securityHeaders());
+  // Right after them: cached public reads (plan JSON and open data, the /p/ pages) answered from the
+  // cache when fresh, spending the public rate limit; everything else goes on to Nest (public-fast-path.ts).
+  const storage = app.get(getStorageToken(), { strict: false });
+  if (!(storage instanceof FixedWindowRateLimitStorage)) throw new Error('The rate limit storage is not the FixedWindowRateLimitStorage the fast path counts in');
+  express.use(
+    publicFastPath([openDataLookup(app.get(PublicReadCache, { strict: false })), cachedPageLookup(app.get(PublicPagesService, { strict: false }))], (request) =>
+      spendBudget(storage, config, 'public', request),
+    ),
+  );
   app.useGlobalPipes(new RejectNulPipe(), validationPipe());
   // CSV imports arrive as text; JSON bodies keep the default parser (100 kB would be too small for a plan document).
   (app as NestExpressApplication).useBodyParser('text', { type: 'text/csv', limit: '2mb' });

@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable, Module, SetMetadata } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
-import type { Response } from 'express';
+import { DEFAULT_IPV6_SUBNET_PREFIX, normalizeIp, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig, rateLimitConfig, subscriberConfig } from '@app/config';
 import { IS_PUBLIC } from '../auth/roles.decorator';
 import { ProblemException } from './problem-details.filter';
@@ -26,6 +26,33 @@ const SUBSCRIBE_LIMITED = 'rateLimit:subscribe';
 /** Routes outside every budget although public. */
 const UNLIMITED_CONTROLLER_PATHS = new Set(['health']);
 const WINDOW_MS = 60_000;
+
+/** The client a request counts against: the address Express sees (TRUST_PROXY), IPv6 by /64. */
+export function rateLimitTracker(request: Request): string {
+  return normalizeIp(request.ip ?? '', DEFAULT_IPV6_SUBNET_PREFIX);
+}
+
+/** The storage key of a client's window in a budget (one window per budget and client, whatever the route). */
+export function rateLimitKey(budget: string, tracker: string): string {
+  return `${budget}:${tracker}`;
+}
+
+/** Requests a client may make per one-minute window in a budget. */
+export function budgetLimit(config: AppConfig, budget: RateLimitBudget): number {
+  const limits = rateLimitConfig(config);
+  return budget === 'public' ? limits.publicPerMinute : limits.tokenPerMinute;
+}
+
+/**
+ * Spends one request of `budget` for the request's client, exactly as RateLimitGuard does (same
+ * storage, key, window and limit), for code that answers before Nest's guards run (the public read
+ * fast path). Returns false when the client is over its limit: the caller then lets the request
+ * through to Nest, whose guard counts it again (harmless: the window is already over) and answers
+ * the 429 problem with Retry-After as for any other request.
+ */
+export function spendBudget(storage: FixedWindowRateLimitStorage, config: AppConfig, budget: RateLimitBudget, request: Request): boolean {
+  return !storage.hit(rateLimitKey(budget, rateLimitTracker(request)), WINDOW_MS, budgetLimit(config, budget), Date.now()).isBlocked;
+}
 
 /** The route sends email to an address given by the caller: it also spends the subscribe budget. */
 export const SubscribeRateLimit = () => SetMetadata(SUBSCRIBE_LIMITED, true);
@@ -68,14 +95,13 @@ const MESSAGES: Record<string, string> = {
 
 /** The throttler's settings: one named throttler per budget, each skipped by routes outside it. */
 export function rateLimitOptions(config: AppConfig): ThrottlerModuleOptions {
-  const limits = rateLimitConfig(config);
   return {
     storage: new FixedWindowRateLimitStorage(),
     // Retry-After is set by RateLimitGuard under its standard name; the throttler would suffix it with the throttler's name.
     setHeaders: false,
     throttlers: [
-      { name: 'public', ttl: WINDOW_MS, limit: limits.publicPerMinute, skipIf: (context) => budgetOf(context) !== 'public' },
-      { name: 'token', ttl: WINDOW_MS, limit: limits.tokenPerMinute, skipIf: (context) => budgetOf(context) !== 'token' },
+      { name: 'public', ttl: WINDOW_MS, limit: budgetLimit(config, 'public'), skipIf: (context) => budgetOf(context) !== 'public' },
+      { name: 'token', ttl: WINDOW_MS, limit: budgetLimit(config, 'token'), skipIf: (context) => budgetOf(context) !== 'token' },
       {
         name: 'subscribe',
         ttl: WINDOW_MS,
@@ -93,8 +119,12 @@ export class RateLimitGuard extends ThrottlerGuard {
     return budgetOf(context) === undefined;
   }
 
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    return rateLimitTracker(request as unknown as Request);
+  }
+
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
-    return `${throttlerName}:${tracker}`;
+    return rateLimitKey(throttlerName, tracker);
   }
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {

@@ -6,23 +6,33 @@ export function maskTokens(path: string): string {
   return path.replace(/\/evidence-uploads\/[^/]+/i, '/evidence-uploads/:token').replace(/\/subscriptions\/(confirm|manage|unsubscribe)\/[^/]+/i, '/subscriptions/$1/:token');
 }
 
-/** One structured log line per HTTP request: method, path (no query: it may carry tokens), status, duration. */
+const logger = new Logger('HTTP');
+
+/**
+ * Logs one structured line when `response` has been sent: method, path (no query: it may carry
+ * tokens; signed links' tokens masked), status, duration. Every request goes through it: Nest's
+ * routes through RequestLoggerMiddleware, cached public reads answered before Nest (the fast path) directly.
+ */
+export function logRequest(request: Request, response: Response): void {
+  const started = process.hrtime.bigint();
+  response.once('finish', () => {
+    const url = request.originalUrl;
+    const query = url.indexOf('?');
+    logger.log({
+      msg: 'request',
+      method: request.method,
+      path: maskTokens(query < 0 ? url : url.slice(0, query)),
+      status: response.statusCode,
+      durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+    });
+  });
+}
+
+/** One structured log line per HTTP request (see {@link logRequest}). */
 @Injectable()
 export class RequestLoggerMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('HTTP');
-
   use(request: Request, response: Response, next: NextFunction): void {
-    const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      const path = maskTokens(request.originalUrl.split('?')[0]);
-      this.logger.log({
-        msg: 'request',
-        method: request.method,
-        path,
-        status: response.statusCode,
-        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
-      });
-    });
+    logRequest(request, response);
     next();
   }
 }

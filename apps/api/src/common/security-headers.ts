@@ -43,17 +43,56 @@ function options(csp: Readonly<Record<string, string[]>>, resourcePolicy: 'same-
   };
 }
 
+/** What a helmet middleware does to every response, recorded once: the headers it sets and those it removes. */
+interface HeaderSet {
+  set: [string, string][];
+  remove: string[];
+}
+
 /**
- * Security headers on every response (helmet): one middleware in front of everything, so JSON,
- * problem documents, pages, feeds, downloads and the API explorer all get them.
+ * Runs a helmet middleware once against a recording response. Our helmet options hold no function
+ * (no per-request nonce): every response gets the same headers, so they are computed once and set
+ * with plain setHeader calls per request, instead of helmet's dozen middlewares re-running each time.
+ */
+function record(handler: RequestHandler): HeaderSet {
+  const set = new Map<string, string>();
+  const remove: string[] = [];
+  let done = false;
+  const response = {
+    setHeader(name: string, value: unknown) {
+      set.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+      return response;
+    },
+    removeHeader(name: string) {
+      set.delete(name);
+      remove.push(name);
+    },
+  };
+  handler({ headers: {}, method: 'GET' } as Request, response as unknown as Response, (error?: unknown) => {
+    if (error) throw error;
+    done = true;
+  });
+  if (!done) throw new Error('helmet did not finish synchronously: its headers cannot be precomputed');
+  return { set: [...set], remove };
+}
+
+function apply(headers: HeaderSet, response: Response): void {
+  for (let i = 0; i < headers.set.length; i++) response.setHeader(headers.set[i][0], headers.set[i][1]);
+  for (let i = 0; i < headers.remove.length; i++) response.removeHeader(headers.remove[i]);
+}
+
+/**
+ * Security headers on every response (helmet, its output precomputed per kind of route): one
+ * middleware in front of everything, so JSON, problem documents, pages, feeds, downloads and the API
+ * explorer all get them.
  */
 export function securityHeaders(): RequestHandler {
-  const pages = helmet(options(PAGE_CSP, 'same-origin'));
-  const openData = helmet(options(PAGE_CSP, 'cross-origin'));
-  const docs = helmet(options(DOCS_CSP, 'same-origin'));
+  const pages = record(helmet(options(PAGE_CSP, 'same-origin')));
+  const openData = record(helmet(options(PAGE_CSP, 'cross-origin')));
+  const docs = record(helmet(options(DOCS_CSP, 'same-origin')));
   return (request: Request, response: Response, next: NextFunction) => {
     const path = request.path;
-    const handler = DOCS_PATH.test(path) ? docs : OPEN_DATA_PATH.test(path) ? openData : pages;
-    handler(request, response, next);
+    apply(DOCS_PATH.test(path) ? docs : OPEN_DATA_PATH.test(path) ? openData : pages, response);
+    next();
   };
 }

@@ -4,12 +4,15 @@ import type { Request, Response } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 import { Public } from '../auth/roles.decorator';
 import { SubscribeRateLimit } from '../common/rate-limit';
+import type { CachedAnswerLookup } from '../public/public-fast-path';
 import { applyConditionalGet } from '../public/public-read.interceptor';
 import { PUBLIC_CSS } from './page-layout';
-import { type LanguageChoice, type PageRoute, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
+import { type LanguageChoice, type PageRoute, parsePagePath, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
 
 /** Pages are shared caches' business too: the language negotiated from Accept-Language makes them vary by it. */
 const VARY = 'Accept-Language';
+/** What Express's `res.type('html')` sets. */
+const HTML_TYPE = 'text/html; charset=utf-8';
 
 /**
  * The public pages: server-rendered HTML by jurisdiction slug (`/p/<slug>/...`), in the reader's
@@ -102,8 +105,7 @@ export class PublicPagesController {
   }
 
   private async send(req: Request, res: Response, route: PageRoute): Promise<void> {
-    const choice: LanguageChoice = { query: req.query.lang, fromHeader: fromHeader(req) };
-    const page = await this.pages.render(route, choice);
+    const page = await this.pages.render(route, languageChoice(req));
     res.setHeader('Vary', VARY);
     if ('cached' in page) {
       res.setHeader('Content-Language', page.language);
@@ -122,6 +124,33 @@ export class PublicPagesController {
 function write(res: Response, page: RenderedPage): void {
   res.setHeader('Content-Language', page.language);
   res.status(page.status).type('html').send('html' in page ? page.html : page.cached.body);
+}
+
+/** How the request asks for a language: `?lang=` and Accept-Language. */
+function languageChoice(req: Request): LanguageChoice {
+  return { query: req.query.lang, fromHeader: fromHeader(req) };
+}
+
+/**
+ * The public read fast path's view of the GET page routes above: the page `send` would answer 200
+ * with (same route, language choice and cache key, through PublicPagesService.cachedPage) when it is
+ * fresh in the cache, with the headers `send` sets for it.
+ */
+export function cachedPageLookup(pages: PublicPagesService): CachedAnswerLookup {
+  return (req, path) => {
+    const route = path.startsWith('/p/') ? parsePagePath(path) : undefined;
+    const hit = route && pages.cachedPage(route, languageChoice(req));
+    return (
+      hit && {
+        cached: hit.cached,
+        headers: () => [
+          ['Content-Type', HTML_TYPE],
+          ['Vary', VARY],
+          ['Content-Language', hit.language],
+        ],
+      }
+    );
+  };
 }
 
 /** The best of our languages in Accept-Language; null without the header or when it names none of ours. */

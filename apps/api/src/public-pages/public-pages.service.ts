@@ -80,6 +80,40 @@ export function pathOf(route: PageRoute): string {
   }
 }
 
+/** A segment of a page address that reads the same decoded and encoded (what slugs, ids and months are made of). */
+const PLAIN_SEGMENT = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * The page a GET of `path` (as sent, without the query) shows: the inverse of {@link pathOf} for the
+ * addresses of PublicPagesController's GET routes, written exactly as pathOf writes them; undefined
+ * for anything else (other spellings still reach the controller through Nest).
+ */
+export function parsePagePath(path: string): PageRoute | undefined {
+  if (!path.startsWith('/p/')) return undefined;
+  const parts = path.slice(3).split('/');
+  if (parts.length > 5 || !parts.every((part) => PLAIN_SEGMENT.test(part))) return undefined;
+  const [slug, section, planId, sub, id] = parts;
+  if (parts.length === 1) return { kind: 'plans', slug };
+  if (parts.length === 2) return section === 'open-data' ? { kind: 'openData', slug } : undefined;
+  if (section !== 'plans') return undefined;
+  if (parts.length === 3) return { kind: 'plan', slug, planId };
+  if (parts.length === 4) return sub === 'check-ins' ? { kind: 'checkIns', slug, planId } : sub === 'digests' ? { kind: 'digests', slug, planId } : sub === 'subscribe' ? { kind: 'subscribe', slug, planId } : undefined;
+  if (sub === 'commitments') return { kind: 'commitment', slug, planId, commitmentId: id };
+  if (sub === 'check-ins') return { kind: 'checkIn', slug, planId, checkInId: id };
+  if (sub === 'digests') return { kind: 'digest', slug, planId, month: id };
+  return undefined;
+}
+
+/** The PublicReadCache key of a jurisdiction as the pages need it. */
+export function siteCacheKey(slug: string): string {
+  return `site:${slug}`;
+}
+
+/** The PublicReadCache key of a rendered page: its address and language. */
+export function pageCacheKey(route: PageRoute, language: Language): string {
+  return `page:${pathOf(route)}:${language}`;
+}
+
 /** The subscription form's fields as a browser posts them (application/x-www-form-urlencoded). */
 export interface SubscribeForm {
   email?: unknown;
@@ -110,12 +144,24 @@ export class PublicPagesService {
     const language = pageLanguage(choice.query, choice.fromHeader, site?.defaultLanguage);
     if (!site) return this.notFound(route, language, null);
     try {
-      const cached = await this.cache.read(`page:${pathOf(route)}:${language}`, () => this.build(route, site, language));
+      const cached = await this.cache.read(pageCacheKey(route, language), () => this.build(route, site, language));
       return { status: 200, language, cached };
     } catch (error) {
       if (isNotFound(error)) return this.notFound(route, language, site);
       throw error;
     }
+  }
+
+  /**
+   * The page {@link render} would answer 200 with right now without loading anything (its site and
+   * the page itself fresh in the cache, the same keys and language choice), else undefined.
+   */
+  cachedPage(route: PageRoute, choice: LanguageChoice): { cached: CachedRead<string>; language: Language } | undefined {
+    const site = this.cache.peek(siteCacheKey(route.slug))?.value as Site | null | undefined;
+    if (!site) return undefined;
+    const language = pageLanguage(choice.query, choice.fromHeader, site.defaultLanguage);
+    const cached = this.cache.peek(pageCacheKey(route, language)) as CachedRead<string> | undefined;
+    return cached && { cached, language };
   }
 
   /**
@@ -158,7 +204,7 @@ export class PublicPagesService {
 
   private site(slug: string): Promise<Site | null> {
     return this.cache
-      .read(`site:${slug}`, async () => {
+      .read(siteCacheKey(slug), async () => {
         const rows: Site[] = await this.db.query(`SELECT slug, name, time_zone AS "timeZone", default_language AS "defaultLanguage" FROM jurisdiction WHERE slug = $1`, [slug.slice(0, 100)]);
         return rows[0] ?? null;
       })

@@ -24,6 +24,7 @@ import { ruleViolation } from '../auth/plan-scope.service';
 import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { PublicService } from './public.service';
 import { CachedRead, PublicReadCache } from './public-read-cache';
+import { PUBLIC_READ_KEYS } from './public-read-keys';
 import { findPublishedPlan } from './published-plan';
 
 /** Locales of the Decidim file: the four this system writes, alphabetical as Decidim's export lists them. */
@@ -49,7 +50,7 @@ export class OpenDataService {
 
   /** `plan.csv`: RFC 4180 (comma, CRLF, UTF-8 without BOM), header first. */
   planCsvRead(planId: string): Promise<CachedRead<string>> {
-    return this.cache.read(`plan.csv:${planId}`, async () => {
+    return this.cache.read(PUBLIC_READ_KEYS.planCsv(planId), async () => {
       const plan = await this.publicPlans.loadPlan(planId);
       return stringify(planCsvRows(plan), { record_delimiter: 'windows' });
     });
@@ -60,7 +61,7 @@ export class OpenDataService {
    * within the file; titles in the jurisdiction's language; `;`-separated as Decidim reads by default.
    */
   decidimCsvRead(planId: string): Promise<CachedRead<string>> {
-    return this.cache.read(`decidim-results.csv:${planId}`, async () => {
+    return this.cache.read(PUBLIC_READ_KEYS.decidimCsv(planId), async () => {
       const entity = await findPublishedPlan(this.plans, planId);
       const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: entity.jurisdictionId });
       const plan = await this.publicPlans.loadPlan(planId);
@@ -116,7 +117,7 @@ export class OpenDataService {
     if (requested !== undefined && !(SUPPORTED_LANGUAGES as readonly string[]).includes(requested)) {
       throw ruleViolation('lang', `lang must be one of ${SUPPORTED_LANGUAGES.join(', ')}`);
     }
-    return this.cache.read(`feed.atom:${planId}:${requested ?? ''}`, () => this.loadFeed(planId, requested as Language | undefined));
+    return this.cache.read(PUBLIC_READ_KEYS.feed(planId, requested ?? ''), () => this.loadFeed(planId, requested as Language | undefined));
   }
 
   private async loadFeed(planId: string, requested: Language | undefined): Promise<string> {

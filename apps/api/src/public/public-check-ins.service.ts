@@ -7,6 +7,7 @@ import { checkInFeedIcs, CheckInEvent } from '@app/mail';
 import { ActionItemEntity, ActionPlanEntity, CheckInEntity, JurisdictionEntity } from '@app/persistence';
 import { PublicCheckInDto } from './public.dto';
 import { CachedRead, PublicReadCache } from './public-read-cache';
+import { PUBLIC_READ_KEYS } from './public-read-keys';
 import { findPublishedPlan } from './published-plan';
 
 /**
@@ -27,7 +28,7 @@ export class PublicCheckInsService {
 
   /** The check-ins through the public read cache (key `check-ins:<plan>`). */
   listRead(planId: string): Promise<CachedRead<PublicCheckInDto[]>> {
-    return this.cache.read(`check-ins:${planId}`, () => this.loadList(planId));
+    return this.cache.read(PUBLIC_READ_KEYS.checkIns(planId), () => this.loadList(planId));
   }
 
   async list(planId: string): Promise<PublicCheckInDto[]> {
@@ -36,7 +37,7 @@ export class PublicCheckInsService {
 
   /** The iCalendar feed through the public read cache (key `check-ins.ics:<plan>`). */
   feedRead(planId: string): Promise<CachedRead<string>> {
-    return this.cache.read(`check-ins.ics:${planId}`, () => this.loadFeed(planId));
+    return this.cache.read(PUBLIC_READ_KEYS.checkInsIcs(planId), () => this.loadFeed(planId));
   }
 
   async feed(planId: string): Promise<string> {

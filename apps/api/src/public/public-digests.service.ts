@@ -7,6 +7,7 @@ import { notFound } from '../auth/access';
 import { ruleViolation } from '../auth/plan-scope.service';
 import { PublicDigestIssueDto, PublicDigestSummaryDto } from './public.dto';
 import { CachedRead, PublicReadCache } from './public-read-cache';
+import { PUBLIC_READ_KEYS } from './public-read-keys';
 import { findPublishedPlan } from './published-plan';
 
 /**
@@ -25,7 +26,7 @@ export class PublicDigestsService {
 
   /** Every archived issue, newest month first, then by language. */
   listRead(planId: string): Promise<CachedRead<PublicDigestSummaryDto[]>> {
-    return this.cache.read(`digests:${planId}`, async () => {
+    return this.cache.read(PUBLIC_READ_KEYS.digests(planId), async () => {
       await findPublishedPlan(this.plans, planId);
       const rows = await this.issues.find({ where: { planId }, select: { month: true, language: true, subject: true, composedAt: true }, order: { month: 'DESC', language: 'ASC' } });
       return rows.map((r) => ({ month: r.month, language: r.language, subject: r.subject, composedAt: r.composedAt.toISOString() }));
@@ -47,7 +48,7 @@ export class PublicDigestsService {
     if (requested !== undefined && !(SUPPORTED_LANGUAGES as readonly string[]).includes(requested)) {
       throw ruleViolation('lang', `lang must be one of ${SUPPORTED_LANGUAGES.join(', ')}`);
     }
-    return this.cache.read(`digest:${planId}:${month}:${requested ?? ''}`, async () => {
+    return this.cache.read(PUBLIC_READ_KEYS.digest(planId, month, requested ?? ''), async () => {
       const plan = await findPublishedPlan(this.plans, planId);
       const jurisdiction = await this.jurisdictions.findOneByOrFail({ id: plan.jurisdictionId });
       const rows = await this.issues.find({ where: { planId, month }, select: { month: true, language: true, subject: true, composedAt: true, content: true } });

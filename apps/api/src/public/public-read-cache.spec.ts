@@ -85,3 +85,19 @@ describe(PublicReadCache.name, () => {
     });
   });
 });
+
+describe('peek', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('returns a fresh entry without loading, nothing when missing or expired', async () => {
+    jest.useFakeTimers({ now: new Date('2027-03-01T12:00:00Z') });
+    const cache = cacheFor(10);
+    expect(cache.peek('k')).toBeUndefined();
+    const read = await cache.read('k', async () => ({ a: 1 }));
+    expect(cache.peek('k')).toBe(read);
+    expect(read.bodyBytes.equals(Buffer.from('{"a":1}'))).toBe(true);
+    expect(read.bodyBytes).toBe(read.bodyBytes);
+    jest.advanceTimersByTime(10_001);
+    expect(cache.peek('k')).toBeUndefined();
+  });
+});

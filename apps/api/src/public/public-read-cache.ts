@@ -25,6 +25,13 @@ export class CachedRead<T> {
 
   /** `lastModified` as an HTTP date, formatted once (every response sends it). */
   readonly lastModifiedHttp: string;
+
+  private bytes?: Buffer;
+
+  /** `body` as UTF-8, encoded once on first use (the fast path writes it as is). */
+  get bodyBytes(): Buffer {
+    return (this.bytes ??= Buffer.from(this.body, 'utf8'));
+  }
 }
 
 /** Entries kept at most; the least recently read goes first. */
@@ -87,6 +94,18 @@ export class PublicReadCache {
     );
     this.loading.set(key, loaded);
     return loaded;
+  }
+
+  /**
+   * The entry of `key` when it is fresh (the one `read` would return without loading), else
+   * undefined; never loads. Counts as a read for the LRU order.
+   */
+  peek(key: string): CachedRead<unknown> | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.read;
   }
 
   /** Forgets every entry whose key starts with `prefix` (all of them without one). */

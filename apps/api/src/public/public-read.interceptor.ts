@@ -14,11 +14,18 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=
  * Access-Control-Allow-Credentials, so browsers send no cookies and read nothing private); ETag is
  * exposed so scripts can revalidate.
  */
+export const PUBLIC_CORS_HEADERS: readonly (readonly [string, string])[] = [
+  ['Access-Control-Allow-Origin', '*'],
+  ['Access-Control-Allow-Methods', 'GET, HEAD'],
+  ['Access-Control-Expose-Headers', 'ETag, Last-Modified'],
+];
+
 export function setPublicCors(res: Response): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
-  res.setHeader('Access-Control-Expose-Headers', 'ETag, Last-Modified');
+  for (const [name, value] of PUBLIC_CORS_HEADERS) res.setHeader(name, value);
 }
+
+/** The Content-Type of a public read that sets none (`@Header`): its body is JSON. */
+export const PUBLIC_JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The conditional-GET part of a public read, for any route that serves a {@link CachedRead}
@@ -63,7 +70,7 @@ export class PublicReadInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((result: unknown) => {
         if (!(result instanceof CachedRead)) return result;
-        if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', PUBLIC_JSON_TYPE);
         // A fresh request: Express's res.send turns this into 304 and drops the body.
         applyConditionalGet(req, res, result);
         return result.body;

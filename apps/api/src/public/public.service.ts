@@ -9,6 +9,7 @@ import { PlanTreeLoader } from '../plans/plan-tree.loader';
 import { ProgressService } from '../plans/progress.service';
 import { PublicAssessmentDto, PublicAssessmentsDto, PublicJurisdictionDto, PublicPlanDto, PublicPlanSummaryDto } from './public.dto';
 import { CachedRead, PublicReadCache } from './public-read-cache';
+import { PUBLIC_READ_KEYS } from './public-read-keys';
 import { findPublishedPlan, PUBLISHED_PLAN_STATUSES } from './published-plan';
 
 /** What anyone may read: published plans (active or closed) with their progress, and no personal data. */
@@ -35,7 +36,7 @@ export class PublicService {
 
   /** The published plan through the public read cache (key `plan:<id>`): body and ETag computed once per load. */
   planRead(id: string): Promise<CachedRead<PublicPlanDto>> {
-    return this.cache.read(`plan:${id}`, () => this.loadPlan(id));
+    return this.cache.read(PUBLIC_READ_KEYS.plan(id), () => this.loadPlan(id));
   }
 
   async plan(id: string): Promise<PublicPlanDto> {
