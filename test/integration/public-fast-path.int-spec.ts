@@ -142,12 +142,14 @@ describe('public read fast path', () => {
     await get(plan()).expect(200);
   });
 
-  it('leaves requests with a token to Nest: a bad token is 401 even when the read is cached', async () => {
+  it('leaves requests with a token or a body to Nest: a bad token is 401 even when the read is cached', async () => {
     await get(plan()).expect(200);
     await get(plan()).set('Authorization', 'Bearer not-a-token').expect(401);
     const calls = planReads.mock.calls.length;
     await get(plan()).set(fixture.coordinator).expect(200);
     expect(planReads).toHaveBeenCalledTimes(calls + 1);
+    await get(plan()).set('Content-Type', 'application/json').send('{}').expect(200);
+    expect(planReads).toHaveBeenCalledTimes(calls + 2);
   });
 
   it(`shows a changed plan once the ${CACHE_SECONDS} s TTL has passed, in the JSON and on the page`, async () => {

@@ -49,13 +49,15 @@ function prepare(answer: CachedAnswer): Prepared {
  * public rate-limit budget (`spend`, RateLimitGuard's storage and key).
  *
  * Everything else goes on to Nest untouched: other methods and routes, requests with an
- * Authorization header (the AuthGuard judges those), misses and expired entries (the controller
+ * Authorization header (the AuthGuard judges those) or a body (Nest's body parsers judge those), misses and expired entries (the controller
  * loads and fills the cache), and clients over their limit (the guard answers the 429 problem).
  */
 export function publicFastPath(lookups: readonly CachedAnswerLookup[], spend: (request: Request) => boolean): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const method = request.method;
-    if ((method !== 'GET' && method !== 'HEAD') || request.headers.authorization !== undefined) return next();
+    const headers = request.headers;
+    // A request with a body (which Nest's parsers would read and may refuse) or a token goes to Nest.
+    if ((method !== 'GET' && method !== 'HEAD') || headers.authorization !== undefined || headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return next();
     const url = request.url;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
