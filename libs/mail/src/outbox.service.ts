@@ -49,7 +49,10 @@ export interface BatchResult {
 }
 
 /** How many messages of a batch are with the SMTP pool at once (it has SMTP_POOL.maxConnections connections). */
-export const OUTBOX_BATCH_CONCURRENCY = 10;
+export const OUTBOX_BATCH_CONCURRENCY = 20;
+
+/** How long a batch's results wait to be written together (a `sent` not yet written is in doubt if the worker dies). */
+const RESULT_WRITE_DELAY_MS = 5;
 
 /** Fills `%%name%%` markers of a digest issue's text or HTML with one recipient's values. */
 export function fillTemplate(template: string, values: Record<string, string>, escape: (value: string) => string = (value) => value): string {
@@ -292,17 +295,26 @@ export class OutboxService {
         flushing = flushing.then(flush).then(advance);
         return flushing;
       };
-      // Results are written as soon as the previous write is done: what arrives meanwhile goes in the
-      // next one. A `sent` not yet written is "delivery unknown" if the process dies, so the wait is short.
+      // Results are written within RESULT_WRITE_DELAY_MS (at once when `group` are waiting), after the
+      // previous write: one UPDATE for what arrived meanwhile. A `sent` not yet written is "delivery
+      // unknown" if the process dies, so the wait is short.
       let writeQueued = false;
-      const settleSoon = () => {
-        if (writeQueued) return;
-        writeQueued = true;
+      let writeTimer: NodeJS.Timeout | undefined;
+      const writeNow = () => {
+        clearTimeout(writeTimer);
+        writeTimer = undefined;
         flushing = flushing.then(() => {
           writeQueued = false;
           return flush();
         }).then(advance);
         flushing.catch(fail);
+      };
+      const settleSoon = () => {
+        const waiting = results.sent.length + results.failed.length + results.unconfirmed.length + results.pending.length;
+        if (writeTimer && waiting >= group) return writeNow();
+        if (writeQueued) return;
+        writeQueued = true;
+        writeTimer = setTimeout(writeNow, RESULT_WRITE_DELAY_MS);
       };
       const checkDone = () => {
         if (finished || claiming || inFlight > 0) return;
@@ -314,6 +326,7 @@ export class OutboxService {
           }
         } else if (ready.length > 0 || next < pending.length) return;
         finished = true;
+        clearTimeout(writeTimer); // the last write below takes whatever is waiting
         settle().then(() => resolve(), reject);
       };
       const dispatch = () => {
@@ -366,9 +379,9 @@ export class OutboxService {
    * finish (recorded `unconfirmed` after the send deadline meanwhile): the message is then left unfinished.
    */
   private async markSending(id: string): Promise<void> {
-    const marked: unknown[] = await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`, [id]);
-    const rows = Array.isArray(marked[0]) ? (marked[0] as unknown[]) : marked;
-    if (rows.length === 0) throw new Error('The message is no longer this attempt\'s to send; it was left unfinished.');
+    const result: unknown[] = await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`, [id]);
+    const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
+    if (rows.length === 0) throw new Error("The message is no longer this attempt's to send; it was left unfinished.");
   }
 
   private async templatedBody(manager: EntityManager, digestIssueId: string, values: Record<string, string>): Promise<{ text: string; html: string | null }> {

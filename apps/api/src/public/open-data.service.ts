@@ -169,7 +169,8 @@ export class OpenDataService {
         link: this.pageUrl(jurisdiction.slug, plan.id, event.commitment.id),
         date: event.at,
         description: escapeHtml(text.summary),
-        category: [{ term: event.kind, scheme: `${base}/public/progress-event-kinds` }],
+        // The scheme is the open data page, which describes the kinds of progress events (a URL that answers).
+        category: [{ term: event.kind, scheme: `${base}/p/${encodeURIComponent(jurisdiction.slug)}/open-data` }],
       });
     }
     return feed.atom1();

@@ -17,5 +17,7 @@ import { SubscriptionsService } from './subscriptions.service';
   imports: [ScopeModule, MailModule],
   controllers: [SubscriptionsController, SubscribersController],
   providers: [SubscriptionsService, SubscribersService, SubscriberMailer],
+  // The public pages' subscription form uses the same double opt-in.
+  exports: [SubscriptionsService],
 })
 export class SubscribersModule {}
