@@ -14,7 +14,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { loadDemoPlan } from '../infra/demo/load-demo-plan';
@@ -149,12 +149,15 @@ async function main(): Promise<void> {
     if (page.status !== 200) log(`The plan page answered ${page.status}: not measured.`);
     // BENCH_ONLY=<text>: only the targets whose name contains it (e.g. while profiling one route).
     if (process.env.BENCH_ONLY) targets.splice(0, targets.length, ...targets.filter(([name]) => name.includes(process.env.BENCH_ONLY!)));
+    const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+    log(`Load average before measuring: ${load()} (1, 5, 15 min; 2 cores)`);
     const results: Figures[] = [];
     for (const [name, url, headers] of targets) {
       const figures = await measure(name, url, seconds, headers);
       log(`${name}: ${figures.rps.toFixed(0)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms${figures.non2xx || figures.errors ? ` (non-2xx ${figures.non2xx}, errors ${figures.errors})` : ''}`);
       results.push(figures);
     }
+    log(`Load average after measuring: ${load()}`);
     const bareRps = results[0].rps;
     console.log(
       [
