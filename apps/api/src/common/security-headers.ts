@@ -31,7 +31,7 @@ const DOCS_PATH = /^\/docs(\/|$)/;
 /** Open data: read-only, meant to be reused from other origins (CORS); other sites may embed them. */
 const OPEN_DATA_PATH = /^\/public(\/|$)/;
 
-function options(csp: Readonly<Record<string, string[]>>, resourcePolicy: 'same-origin' | 'cross-origin'): HelmetOptions {
+export function helmetOptions(csp: Readonly<Record<string, string[]>>, resourcePolicy: 'same-origin' | 'cross-origin'): HelmetOptions {
   return {
     contentSecurityPolicy: { useDefaults: false, directives: { ...csp } },
     // Signed links carry their token in the path: no Referer ever leaves a page.
@@ -87,9 +87,9 @@ function apply(headers: HeaderSet, response: Response): void {
  * explorer all get them.
  */
 export function securityHeaders(): RequestHandler {
-  const pages = record(helmet(options(PAGE_CSP, 'same-origin')));
-  const openData = record(helmet(options(PAGE_CSP, 'cross-origin')));
-  const docs = record(helmet(options(DOCS_CSP, 'same-origin')));
+  const pages = record(helmet(helmetOptions(PAGE_CSP, 'same-origin')));
+  const openData = record(helmet(helmetOptions(PAGE_CSP, 'cross-origin')));
+  const docs = record(helmet(helmetOptions(DOCS_CSP, 'same-origin')));
   return (request: Request, response: Response, next: NextFunction) => {
     const path = request.path;
     apply(DOCS_PATH.test(path) ? docs : OPEN_DATA_PATH.test(path) ? openData : pages, response);

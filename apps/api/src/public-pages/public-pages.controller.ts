@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 import { Public } from '../auth/roles.decorator';
 import { SubscribeRateLimit } from '../common/rate-limit';
-import type { CachedAnswerLookup } from '../public/public-fast-path';
+import { assertPublicBudget, type CachedAnswerLookup } from '../public/public-fast-path';
 import { applyConditionalGet } from '../public/public-read.interceptor';
 import { PUBLIC_CSS } from './page-layout';
 import { type LanguageChoice, type PageRoute, parsePagePath, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
@@ -137,6 +137,8 @@ function languageChoice(req: Request): LanguageChoice {
  * fresh in the cache, with the headers `send` sets for it.
  */
 export function cachedPageLookup(pages: PublicPagesService): CachedAnswerLookup {
+  // The GET routes parsePagePath reads (every kind of PageRoute).
+  assertPublicBudget(PublicPagesController, ['plans', 'openData', 'plan', 'commitment', 'checkIns', 'checkIn', 'digests', 'digest', 'subscribeForm']);
   return (req, path) => {
     const route = path.startsWith('/p/') ? parsePagePath(path) : undefined;
     const hit = route && pages.cachedPage(route, languageChoice(req));

@@ -1,5 +1,6 @@
 import { HEADERS_METADATA } from '@nestjs/common/constants';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { routeBudget } from '../common/rate-limit';
 import { logRequest } from '../common/request-logger.middleware';
 import { PublicController } from './public.controller';
 import { CachedRead, PublicReadCache } from './public-read-cache';
@@ -39,6 +40,17 @@ function prepare(answer: CachedAnswer): Prepared {
 }
 
 /**
+ * Checked once at start-up for every route a lookup shortcuts: it must spend the public budget, the
+ * one the fast path spends (a route outside it, or in the signed-link budget, must stay with Nest).
+ */
+export function assertPublicBudget(controller: object, handlers: readonly string[]): void {
+  for (const name of handlers) {
+    const handler = (controller as { prototype: Record<string, object> }).prototype[name];
+    if (!handler || routeBudget(handler, controller) !== 'public') throw new Error(`${(controller as { name: string }).name}.${name} is not a public-budget route: the fast path must not answer it`);
+  }
+}
+
+/**
  * The read-through fast path of cached public reads (issue #11, "served fast"): an Express
  * middleware right after the security headers that answers a GET or HEAD whose public read is fresh
  * in the PublicReadCache straight from its serialised body, without Nest's guards, interceptors and
@@ -49,8 +61,10 @@ function prepare(answer: CachedAnswer): Prepared {
  * public rate-limit budget (`spend`, RateLimitGuard's storage and key).
  *
  * Everything else goes on to Nest untouched: other methods and routes, requests with an
- * Authorization header (the AuthGuard judges those) or a body (Nest's body parsers judge those), misses and expired entries (the controller
- * loads and fills the cache), and clients over their limit (the guard answers the 429 problem).
+ * Authorization header (the AuthGuard judges those) or a body (Nest's body parsers judge those),
+ * misses and expired entries (the controller loads and fills the cache), and clients over their
+ * limit (the guard answers the 429 problem). Every route a lookup shortcuts is checked at start-up
+ * to be in the public budget ({@link assertPublicBudget}).
  */
 export function publicFastPath(lookups: readonly CachedAnswerLookup[], spend: (request: Request) => boolean): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
@@ -62,7 +76,12 @@ export function publicFastPath(lookups: readonly CachedAnswerLookup[], spend: (r
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     let answer: CachedAnswer | undefined;
-    for (let i = 0; i < lookups.length && !answer; i++) answer = lookups[i](request, path);
+    try {
+      for (let i = 0; i < lookups.length && !answer; i++) answer = lookups[i](request, path);
+    } catch {
+      // A lookup cannot tell: Nest answers (and reports whatever is wrong as it always does).
+      return next();
+    }
     if (!answer || !spend(request)) return next();
     logRequest(request, response);
     const ready = prepare(answer);
@@ -99,6 +118,7 @@ const PLAN_PATH = /^\/public\/plans\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
  * controller's own: its `@Header`s (else JSON, as PublicReadInterceptor sets) and the public CORS headers.
  */
 export function openDataLookup(cache: PublicReadCache): CachedAnswerLookup {
+  assertPublicBudget(PublicController, Object.values(PLAN_READS).map((r) => r.handler));
   const routes = new Map(
     Object.entries(PLAN_READS).map(([tail, { kind, handler }]) => {
       const declared = (Reflect.getMetadata(HEADERS_METADATA, PublicController.prototype[handler]) ?? []) as { name: string; value: string }[];
