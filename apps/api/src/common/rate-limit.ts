@@ -27,9 +27,20 @@ const SUBSCRIBE_LIMITED = 'rateLimit:subscribe';
 const UNLIMITED_CONTROLLER_PATHS = new Set(['health']);
 const WINDOW_MS = 60_000;
 
+/** Addresses already normalised (parsing an IPv6 address is most of the tracker's cost); cleared when full. */
+const trackers = new Map<string, string>();
+const TRACKERS_KEPT = 10_000;
+
 /** The client a request counts against: the address Express sees (TRUST_PROXY), IPv6 by /64. */
 export function rateLimitTracker(request: Request): string {
-  return normalizeIp(request.ip ?? '', DEFAULT_IPV6_SUBNET_PREFIX);
+  const ip = request.ip ?? '';
+  let tracker = trackers.get(ip);
+  if (tracker === undefined) {
+    tracker = normalizeIp(ip, DEFAULT_IPV6_SUBNET_PREFIX);
+    if (trackers.size >= TRACKERS_KEPT) trackers.clear();
+    trackers.set(ip, tracker);
+  }
+  return tracker;
 }
 
 /** The storage key of a client's window in a budget (one window per budget and client, whatever the route). */
