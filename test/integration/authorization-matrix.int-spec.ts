@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { ActionItemStatus, CheckInStatus, MeetingMode } from '../../libs/domain/src';
+import { ActionItemStatus, CheckInStatus, composeDigest, MeetingMode } from '../../libs/domain/src';
 import { ActionItemEntity, CheckInEntity, SubscriberEntity } from '../../libs/persistence/src';
 import { subscriberConfig } from '../../libs/config/src';
 import { subscriberLinks } from '../../libs/security/src';
@@ -679,6 +679,29 @@ describe('authorization matrix', () => {
     { method: 'GET', path: '/public/plans/{planId}/check-ins', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins` }), check: noPersonalData },
     { method: 'GET', path: '/public/plans/{planId}/check-ins.ics', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/check-ins.ics` }), check: noPersonalDataInFeed },
 
+    // Open data and the public pages: anyone, no token (a revoked or unknown token is still refused).
+    { method: 'GET', path: '/public/plans/{planId}/plan.csv', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/plan.csv` }), check: noPersonalData },
+    { method: 'GET', path: '/public/plans/{planId}/decidim-results.csv', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/decidim-results.csv` }), check: noPersonalData },
+    { method: 'GET', path: '/public/plans/{planId}/feed.atom', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/feed.atom` }), check: noPersonalData },
+    { method: 'GET', path: '/public/plans/{planId}/digests', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/digests` }), check: noPersonalData },
+    { method: 'GET', path: '/public/plans/{planId}/digests/{month}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/public/plans/${a.planId}/digests/2030-01?lang=es` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/open-data', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/open-data` }) },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/commitments/{commitmentId}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/commitments/${a.commitmentId}` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/check-ins', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/check-ins` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/check-ins/{checkInId}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/check-ins/${readCheckInId}` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/digests', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/digests` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/digests/{month}', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/digests/2030-01` }), check: noPersonalData },
+    { method: 'GET', path: '/p/{slug}/plans/{planId}/subscribe', statuses: [200, 200, 200, 200, 200, 200, 200, 401], call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/subscribe` }) },
+    {
+      method: 'POST',
+      path: '/p/{slug}/plans/{planId}/subscribe',
+      statuses: [200, 200, 200, 200, 200, 200, 200, 401],
+      call: async () => ({ url: `/p/${jurisdictionSlugA}/plans/${a.planId}/subscribe`, body: `email=matrix-page-${suffix()}%40vecinos.example&language=es`, contentType: 'application/x-www-form-urlencoded' }),
+      check: htmlWithoutAddress,
+    },
+
     // Subscribers: anyone subscribes and follows the signed links of its emails; coordinators manage the plan's list, the IMB sees counts
     {
       method: 'POST',
@@ -826,7 +849,9 @@ describe('authorization matrix', () => {
   }
 
   beforeAll(async () => {
-    system = await startTestSystem();
+    // Every caller subscribes through the API and the page's form from one client address: more than
+    // the default per-client budget (the limit itself is tested in rate-limit.int-spec.ts).
+    system = await startTestSystem({ config: { subscribers: { linkSecret: randomBytes(24).toString('base64url'), confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 100 } } });
     a = await createPlanFixture(system);
     b = await createPlanFixture(system);
     jurisdictionSlugA = (await http().get(`/jurisdictions/${a.jurisdictionId}`).set(admin()).expect(200)).body.slug;
@@ -834,6 +859,9 @@ describe('authorization matrix', () => {
     schedulePlanId = await planWithSchedule();
     digestSchedulePlanId = await planWithDigestSchedule();
     await system.api.get(DataSource).query(`INSERT INTO digest_send (plan_id, month, status, finished_at) VALUES ($1, '2030-01', 'completed', now())`, [a.planId]);
+    // The archived issue of that month (composed as the worker does), read by the public archive routes.
+    const content = composeDigest({ planId: a.planId, planTitle: 'Plan A', jurisdictionName: 'City A', commitments: [], checkIns: [], nextCheckInAt: null }, { month: '2030-01', timeZone: 'America/Argentina/Cordoba', now: new Date() });
+    await system.api.get(DataSource).query(`INSERT INTO digest_issue (plan_id, month, language, subject, html, text, content) VALUES ($1, '2030-01', 'es', 'Plan A: enero de 2030', '<p>%%unsubscribeUrl%%</p>', '%%unsubscribeUrl%%', $2)`, [a.planId, JSON.stringify(content)]);
     readCheckInId = await freshCheckIn({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.', minutesApprovedAt: days(-1) });
     await system.api.get(DataSource).getRepository(ActionItemEntity).save({ checkInId: readCheckInId, planId: a.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: ActionItemStatus.Open });
 

@@ -64,6 +64,12 @@ describe(OutboxService.name, () => {
       expect(sink.to('concurrent@test.example')).toHaveLength(1);
     });
 
+    it('sends many keys at once, more than the database pool has connections (each send holds one for its lock)', async () => {
+      const messages = Array.from({ length: 40 }, (_, i) => email(`crowd-${i}@test.example`));
+      await expect(Promise.all(messages.map((m) => outbox.send(m)))).resolves.toEqual(messages.map(() => 'sent'));
+      for (const m of messages) expect(sink.to(m.to)).toHaveLength(1);
+    });
+
     it('records a permanently refused address as failed and does not try it again', async () => {
       sink.rejectRecipients.add('nobody@test.example');
       const message = email('nobody@test.example');

@@ -378,8 +378,8 @@ export class OutboxService {
    * The commit point of a send (BeforeFinalDot). Refused when the row is no longer this attempt's to
    * finish (recorded `unconfirmed` after the send deadline meanwhile): the message is then left unfinished.
    */
-  private async markSending(id: string): Promise<void> {
-    const result: unknown[] = await this.dataSource.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`, [id]);
+  private async markSending(id: string, on: { query(sql: string, parameters: unknown[]): Promise<unknown[]> } = this.dataSource): Promise<void> {
+    const result: unknown[] = await on.query(`UPDATE outbox_message SET status = 'sending' WHERE id = $1 AND status IN ('pending', 'claimed') RETURNING id`, [id]);
     const rows = Array.isArray(result[0]) ? (result[0] as unknown[]) : result;
     if (rows.length === 0) throw new Error("The message is no longer this attempt's to send; it was left unfinished.");
   }
@@ -433,7 +433,9 @@ export class OutboxService {
         { to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers },
         undefined,
         async () => {
-          await this.markSending(row.id);
+          // On this caller's own connection: it holds the key's lock, and taking a second one from the
+          // pool per send would deadlock once every pooled connection is such a caller.
+          await this.markSending(row.id, runner);
           finalDotAllowed = true;
         },
       );
