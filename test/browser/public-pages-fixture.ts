@@ -89,15 +89,18 @@ export async function createPublicPagesFixture(system: TestSystem): Promise<Publ
   await milestone(second.body.id, 'Public works dataset published', 45);
 
   const replanReason = 'The evaluation waits for the second participation cycle';
-  const read = await http.get(`/milestones/${replanned.id}`).set(base.coordinator).expect(200);
-  await http
-    .post(`/milestones/${replanned.id}/replan`)
-    .set(base.coordinator)
-    .set('If-Match', read.headers.etag)
-    .send({ dueAt: new Date(now + 90 * DAY).toISOString(), reason: replanReason })
-    .expect((res) => {
-      if (res.status >= 300) throw new Error(`replan answered ${res.status}: ${res.text}`);
-    });
+  // The milestone's workflow may move it on (and its ETag with it) between the read and the replan:
+  // read again and reapply, as the 412 asks (a few times at most).
+  for (let attempt = 1; ; attempt++) {
+    const read = await http.get(`/milestones/${replanned.id}`).set(base.coordinator).expect(200);
+    const res = await http
+      .post(`/milestones/${replanned.id}/replan`)
+      .set(base.coordinator)
+      .set('If-Match', read.headers.etag)
+      .send({ dueAt: new Date(now + 90 * DAY).toISOString(), reason: replanReason });
+    if (res.status < 300) break;
+    if (res.status !== 412 || attempt === 5) throw new Error(`replan answered ${res.status} (attempt ${attempt}): ${res.text}`);
+  }
 
   // Accepted public evidence (rows as the review activity writes them).
   const evidenceLink = `https://datos.example.org/participation/${suffix}`;

@@ -1274,9 +1274,37 @@ describe('malformed input on writing routes', () => {
     expect(await subscriberRows()).toEqual(before);
   });
 
+  // The public pages' subscription form answers bad input with its HTML form again (the error
+  // summary names each field, in the reader's language), not problem+json: its cases are here.
+  it('refuses malformed subscription forms on the public page with 400 HTML naming the field, writing nothing', async () => {
+    const [{ slug }] = await db.query(`SELECT j.slug FROM action_plan p JOIN jurisdiction j ON j.id = p.jurisdiction_id WHERE p.id = $1`, [subs.planId]);
+    const url = `/p/${slug}/plans/${subs.planId}/subscribe?lang=en`;
+    const before = await subscriberRows();
+    const bodies: [string, string, string][] = [
+      ['no address', 'language=es', 'email'],
+      ['an address that is not one', 'email=vecina-at-example&language=es', 'email'],
+      ['a huge address', `email=${'x'.repeat(5000)}%40vecinos.example&language=es`, 'email'],
+      ['a language no catalog has', `email=x-${hex()}%40vecinos.example&language=de`, 'language-es'],
+      ['a commitment that is not a UUID', `email=x-${hex()}%40vecinos.example&language=es&commitmentIds=first`, 'commitment-1'],
+      ['a commitment of no plan', `email=x-${hex()}%40vecinos.example&language=es&commitmentIds=${randomUUID()}`, 'commitment-1'],
+    ];
+    for (const [name, body, target] of bodies) {
+      const response = await http().post(url).type('form').send(body);
+      expect({ name, status: response.status, type: response.headers['content-type'] }).toEqual({ name, status: 400, type: expect.stringMatching(/^text\/html/) });
+      // The error summary links to the field at fault (its first input for a group of choices).
+      expect({ name, names: response.text.includes(`<a href="#${target}">`) }).toEqual({ name, names: true });
+    }
+    // A NUL character is refused before any handler (RejectNulPipe), as problem+json naming the field.
+    const nul = await http().post(url).type('form').send(`email=x-${hex()}%40vecinos.example%00&language=es`);
+    expect({ status: nul.status, type: nul.headers['content-type'], fields: (nul.body.errors ?? []).map((e: { field: string }) => e.field) }).toEqual({ status: 400, type: expect.stringMatching(/^application\/problem\+json/), fields: ['email'] });
+    expect(await subscriberRows()).toEqual(before);
+  });
+
   it('covers every writing route of the OpenAPI document', async () => {
     const document = await http().get('/docs-json').expect(200);
-    const writing = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+    const writing = Object.entries(document.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => !path.startsWith('/p/')) // HTML forms: the test above
+      .flatMap(([path, operations]) =>
       Object.keys(operations)
         .filter((m) => ['post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => `${m.toUpperCase()} ${path}`),
