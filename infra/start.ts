@@ -115,6 +115,7 @@ async function main(): Promise<void> {
         '',
         'OGP Local Monitor is running:',
         `  API                ${apiUrl}`,
+        `  Public pages       ${apiUrl}/p/${env.DEMO_PLAN !== 'false' ? 'rosario' : '<jurisdiction slug>'}   (open data: /public/..., see /docs)`,
         `  API docs           ${apiUrl}/docs   (OpenAPI JSON: ${apiUrl}/docs-json)`,
         `  Health             ${apiUrl}/health`,
         `  Temporal           ${env.TEMPORAL_ADDRESS}${temporalUi ? `   UI: ${temporalUi}` : ''}`,
