@@ -137,6 +137,8 @@ describe('public read fast path', () => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
       expect(refused.headers['x-content-type-options']).toBe('nosniff');
+      // Readable by a script on another site: the refusal carries CORS too.
+      expect(refused.headers['access-control-allow-origin']).toBe('*');
     }
     // Another client still has its budget.
     await get(plan()).expect(200);

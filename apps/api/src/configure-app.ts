@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getStorageToken } from '@nestjs/throttler';
@@ -11,6 +12,7 @@ import { validationPipe } from './common/validation';
 import { cachedPageLookup } from './public-pages/public-pages.controller';
 import { PublicPagesService } from './public-pages/public-pages.service';
 import { openDataLookup, publicFastPath } from './public/public-fast-path';
+import { setPublicCors } from './public/public-read.interceptor';
 import { PublicReadCache } from './public/public-read-cache';
 
 /** Everything main.ts does to the application besides listening; tests call it too. */
@@ -22,6 +24,12 @@ export function configureApp(app: INestApplication): INestApplication {
   express.set('trust proxy', config.trustProxy ?? false);
   // First of all middleware: every response, errors and the API explorer included, carries the security headers.
   express.use(securityHeaders());
+  // Open data reads carry CORS on every answer, refusals included (a 429 from the rate limit comes
+  // before the interceptor that also sets it), so a script on another site can read why.
+  express.use('/public', (request: Request, response: Response, next: NextFunction) => {
+    if (request.method === 'GET' || request.method === 'HEAD') setPublicCors(response);
+    next();
+  });
   // Right after them: cached public reads (plan JSON and open data, the /p/ pages) answered from the
   // cache when fresh, spending the public rate limit; everything else goes on to Nest (public-fast-path.ts).
   const storage = app.get(getStorageToken(), { strict: false });
