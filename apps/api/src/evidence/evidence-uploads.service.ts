@@ -4,7 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AgencyEntity, EvidenceEntity, EvidenceFileEntity, EvidenceRequestEntity, EvidenceRequestStatus, MilestoneRepository } from '@app/persistence';
-import { verifyUploadLink } from '@app/security';
+import { UploadLinkClaims, verifyUploadLink } from '@app/security';
 import { EVIDENCE_STORAGE, EvidenceStorage } from '@app/storage';
 import { WorkflowEngineUnavailableError, WorkflowRefusedError } from '@app/temporal';
 import { DeliverEvidence, DeliverEvidenceCommand } from '@app/application';
@@ -141,15 +141,24 @@ export class EvidenceUploadsService {
   }
 
   private async requestFor(token: string): Promise<EvidenceRequestEntity> {
-    const check = verifyUploadLink(token, this.config.uploadLinkSecret);
-    if (!check.valid) {
-      if (check.reason === 'expired') throw new ProblemException(410, 'Gone', 'This upload link has expired. Ask the open government office for a new one.');
-      throw new ProblemException(401, 'Unauthorized', 'This upload link is not valid.');
-    }
-    const request = await this.requests.findOneBy({ id: check.claims.evidenceRequestId });
+    const check = checkUploadLink(token, this.config.uploadLinkSecret);
+    const request = await this.requests.findOneBy({ id: check.evidenceRequestId });
     if (!request) throw new ProblemException(404, 'Not Found', 'The evidence request of this link does not exist.');
     return request;
   }
+}
+
+/**
+ * The claims of a valid upload link, or the refusal (401 forged, 410 expired). Cheap (an HMAC): the
+ * upload route checks it before reading the files, so a forged link cannot make us buffer a form.
+ */
+export function checkUploadLink(token: string, secret: string): UploadLinkClaims {
+  const check = verifyUploadLink(token, secret);
+  if (!check.valid) {
+    if (check.reason === 'expired') throw new ProblemException(410, 'Gone', 'This upload link has expired. Ask the open government office for a new one.');
+    throw new ProblemException(401, 'Unauthorized', 'This upload link is not valid.');
+  }
+  return check.claims;
 }
 
 export function fileDto(evidenceId: string, file: Pick<EvidenceFileEntity, 'id' | 'originalName' | 'mediaType' | 'sizeBytes' | 'sha256'>): EvidenceFileDto {
