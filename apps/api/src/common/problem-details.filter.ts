@@ -38,7 +38,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = problemFrom(exception);
     problem.instance = request.originalUrl;
     if (exception instanceof WorkflowEngineUnavailableError) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    if (problem.status >= 500) {
+    const databaseDown = isDatabaseUnavailable(exception);
+    if (databaseDown) {
+      response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      this.logger.warn({ msg: 'database unavailable', method: request.method, path: request.originalUrl, error: String((exception as Error)?.message ?? exception) });
+    } else if (problem.status >= 500) {
       this.logger.error({ msg: 'unhandled error', method: request.method, path: request.originalUrl, error: String((exception as Error)?.stack ?? exception) });
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
@@ -78,10 +82,33 @@ function fromDomainError(exception: unknown): ProblemException | undefined {
     if (exception instanceof WorkflowNotFoundForQueryError) return new ProblemException(404, 'Not Found', exception.message);
     if (exception instanceof WorkflowEngineUnavailableError) return new ProblemException(503, 'Service Unavailable', exception.message);
   }
+  if (isDatabaseUnavailable(exception)) return new ProblemException(503, 'Service Unavailable', 'The database cannot be reached; try again in a moment.');
   if (exception instanceof StaleVersionError) {
     return new ProblemException(412, 'Precondition Failed', `The ${exception.entity} was changed by someone else since you read it. Read it again and reapply your change.`, [{ field: 'If-Match', message: 'ETag is not current' }]);
   }
   if (exception instanceof RuleViolationError) return new ProblemException(422, 'Unprocessable Entity', exception.message, exception.violations);
   if (exception instanceof PlanTransitionError) return new ProblemException(422, 'Unprocessable Entity', exception.message, [{ field: 'status', message: exception.message }]);
   return undefined;
+}
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** PostgreSQL SQLSTATEs of a server going away: connection exceptions (08…), shutting down, starting up. */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03)$/;
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** node-postgres' own messages when the server goes away (they carry no SQLSTATE). */
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * A request cut by PostgreSQL going away (a restart, a failover) rather than by a defect: TypeORM's
+ * QueryFailedError keeps the pg error in driverError; connecting fails with a socket error. A cut
+ * transaction is rolled back (only a cut during COMMIT itself leaves the outcome unknown), so 503.
+ */
+export function isDatabaseUnavailable(exception: unknown, depth = 0): boolean {
+  if (depth > 3 || typeof exception !== 'object' || exception === null) return false;
+  const error = exception as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+  if (error.name === 'QueryRunnerAlreadyReleasedError') return true; // its connection was lost mid-transaction
+  if (typeof error.code === 'string' && (UNAVAILABLE_SQLSTATES.test(error.code) || UNAVAILABLE_SOCKET_CODES.has(error.code))) return true;
+  if (typeof error.message === 'string' && UNAVAILABLE_MESSAGES.test(error.message)) return true;
+  if (exception instanceof AggregateError && exception.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
+  return isDatabaseUnavailable(error.driverError, depth + 1) || isDatabaseUnavailable(error.cause, depth + 1);
 }
