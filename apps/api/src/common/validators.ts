@@ -1,4 +1,4 @@
-import { ValidateIf, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
 
 @ValidatorConstraint({ name: 'isTimeZone' })
 export class IsTimeZone implements ValidatorConstraintInterface {
@@ -23,4 +23,25 @@ export class IsTimeZone implements ValidatorConstraintInterface {
  */
 export function IsOptionalNotNull(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/**
+ * A number with at most `places` decimal places, also when JavaScript writes it in exponent form
+ * (3e-323, 1e-7). class-validator's `IsNumber({ maxDecimalPlaces })` reads the digits after a "."
+ * and threw on "3e-323" (a 500, found by test/integration/api-fuzz.int-spec.ts).
+ */
+export function IsNumberWithDecimals(places: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNumberWithDecimals',
+    constraints: [places],
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && decimalPlaces(value) <= places,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a number with at most ${places} decimal places`,
+    },
+  });
+}
+
+function decimalPlaces(value: number): number {
+  const [mantissa, exponent = '0'] = String(value).toLowerCase().split('e');
+  return Math.max(0, (mantissa.split('.')[1]?.length ?? 0) - Number(exponent));
 }

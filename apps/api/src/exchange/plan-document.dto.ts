@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernment, OgpValue, OpenGovChallengeArea, PlanStatus, PotentialForResults, SUPPORTED_LANGUAGES } from '@app/domain';
 import { ContactDto } from '../common/contact.dto';
+import { IsNumberWithDecimals } from '../common/validators';
 import { ImbDto, MonitoringPolicyDto } from '../plans/dto/plan.dto';
 
 /**
@@ -72,7 +73,7 @@ export class DocumentMilestoneDto {
   @ApiProperty({ description: 'Name of an agency in `agencies`' }) @IsString() @IsNotEmpty() @MaxLength(200)
   responsibleAgency!: string;
 
-  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsNumber({ maxDecimalPlaces: 5 }) @Min(0) @Max(1)
+  @ApiPropertyOptional({ nullable: true, type: Number }) @IsOptional() @IsNumberWithDecimals(5) @Min(0) @Max(1)
   weight!: number | null;
 
   @ApiProperty() @IsBoolean()

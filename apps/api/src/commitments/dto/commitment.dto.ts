@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { AssessmentAssessor, CommitmentStatus, CompletionLevel, DidItOpenGovernment, OgpValue, OpenGovChallengeArea, PotentialForResults, SDG_GOALS } from '@app/domain';
 import type { CommitmentAssessmentEntity, CommitmentEntity } from '@app/persistence';
 import { MonitoringPolicyDto } from '../../plans/dto/plan.dto';
 import { PageQueryDto } from '../../common/pagination';
-import { IsOptionalNotNull } from '../../common/validators';
+import { IsNumberWithDecimals, IsOptionalNotNull } from '../../common/validators';
 
 export class CreateCommitmentDto {
   @ApiProperty({ example: 'Dynamic and evaluable citizen-participation tools' })
@@ -185,7 +185,7 @@ export class MilestoneWeightDto {
   milestoneId!: string;
 
   @ApiProperty({ minimum: 0, maximum: 1 })
-  @IsNumber({ maxDecimalPlaces: 5 }) @Min(0) @Max(1)
+  @IsNumberWithDecimals(5) @Min(0) @Max(1)
   weight!: number;
 }
 
