@@ -1,2 +1,3 @@
 export * from './milestones-csv';
 export * from './decidim-results-csv';
+export * from './text-encoding';

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { CompletionLevel } from '@app/domain';
+import { misdecodedText } from './text-encoding';
 
 /** One valid data row of a milestones import file. */
 export interface MilestoneCsvRow {
@@ -76,6 +77,8 @@ export function parseMilestonesCsv(text: string): MilestonesCsvParseResult {
   // One line-break style, so line numbers and multi-line cells behave the same whatever the editor.
   const normalized = stripBom(text).replace(/\r\n?/g, '\n');
   if (normalized.trim() === '') return fileError(1, 'The file is empty');
+  const misdecoded = misdecodedText(normalized);
+  if (misdecoded) return fileError(misdecoded.line, misdecoded.message);
 
   let records: { record: string[]; raw: string }[];
   try {

@@ -60,7 +60,7 @@ export class PlanImportService {
   async importPlan(actor: Actor, jurisdictionId: string, doc: PlanDocumentDto, dryRun: boolean): Promise<ImportReportDto> {
     await this.jurisdictions.require(actor, jurisdictionId);
     const existingAgencies = await this.db.getRepository(AgencyEntity).findBy({ jurisdictionId });
-    const errors = validateDocument(doc, new Set([...existingAgencies.map((a) => a.name), ...doc.agencies.map((a) => a.name)]));
+    const errors = [...fieldsNotUtf8(doc, ''), ...validateDocument(doc, new Set([...existingAgencies.map((a) => a.name), ...doc.agencies.map((a) => a.name)]))];
     const summary = {
       commitments: doc.commitments.length,
       milestones: doc.commitments.reduce((n, c) => n + c.milestones.length, 0),
@@ -331,6 +331,20 @@ function changed(current: MilestoneEntity, row: MilestoneCsvRow, agency: AgencyE
     current.verifiable !== row.verifiable ||
     current.completion !== row.completion
   );
+}
+
+/**
+ * The text fields holding U+FFFD: bytes of a Latin-1 or Windows-1252 document the JSON parser read as
+ * UTF-8 (no charset was declared). Stored, every accented name would stay broken. At most 20 named.
+ */
+function fieldsNotUtf8(value: unknown, path: string, found: ImportError[] = [], depth = 0): ImportError[] {
+  if (found.length >= 20) return found;
+  if (typeof value === 'string') {
+    if (value.includes('\uFFFD')) found.push({ field: path || 'body', message: `${path || 'body'} has bytes that are not UTF-8 (the document looks like Latin-1 or Windows-1252): save it as UTF-8 (JSON is read as UTF-8, or as UTF-16 when Content-Type says so)` });
+  } else if (value !== null && typeof value === 'object' && depth < 20) {
+    for (const [key, child] of Object.entries(value)) fieldsNotUtf8(child, path ? `${path}.${key}` : key, found, depth + 1);
+  }
+  return found;
 }
 
 function reportOrThrow(report: ImportReportDto): ImportReportDto {

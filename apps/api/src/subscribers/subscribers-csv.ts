@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { isEmail } from 'class-validator';
 import { SUPPORTED_LANGUAGES, normalizeEmail, type Language } from '@app/domain';
+import { misdecodedText } from '@app/exchange';
 
 /**
  * Subscribers a coordinator imports because they consented elsewhere (a paper form, an earlier
@@ -31,6 +32,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 export function parseSubscribersCsv(text: string, now: Date): { rows: SubscriberCsvRow[]; errors: SubscriberCsvError[] } {
   const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (normalized.trim() === '') return { rows: [], errors: [{ line: 1, field: 'file', message: 'The file is empty' }] };
+  const misdecoded = misdecodedText(normalized);
+  if (misdecoded) return { rows: [], errors: [{ line: misdecoded.line, field: 'file', message: misdecoded.message }] };
   const firstLine = normalized.slice(0, normalized.indexOf('\n') === -1 ? undefined : normalized.indexOf('\n'));
   const delimiter = firstLine.includes(';') || !firstLine.includes(',') ? ';' : ',';
   let records: { record: string[]; info: { lines: number } }[];
