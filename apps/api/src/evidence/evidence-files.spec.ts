@@ -54,6 +54,18 @@ const ODT = zip([
 ]);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0'), Buffer.alloc(64)]);
 
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** A copy of `archive` whose central directory declares `size` uncompressed bytes for `entry`. */
+function declaring(archive: Buffer, entry: string, size: number): Buffer {
+  const copy = Buffer.from(archive);
+  const central = Buffer.from('PK\x01\x02', 'latin1');
+  for (let header = copy.indexOf(central); header !== -1; header = copy.indexOf(central, header + 46)) {
+    if (copy.subarray(header + 46, header + 46 + copy.readUInt16LE(header + 28)).toString() === entry) copy.writeUInt32LE(size, header + 24);
+  }
+  return copy;
+}
+
 describe('detectEvidenceMediaType', () => {
   it.each([
     ['a PDF', PDF, 'x.bin', 'application/pdf'],
@@ -78,8 +90,17 @@ describe('detectEvidenceMediaType', () => {
     ['text with NUL bytes', Buffer.from('abc\u0000def'), 'x.txt'],
     ['invalid UTF-8', Buffer.from([0x41, 0xc3, 0x28, 0x42]), 'x.csv'],
     ['a gzip archive', deflateRawSync(Buffer.from('x')), 'x.csv'],
+    ['a PDF header followed by HTML (polyglot)', Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('<html><script>alert(1)</script></html>')]), 'x.pdf'],
+    ['a PNG with a zip appended (polyglot)', Buffer.concat([PNG, zip([['Evil.class', 'x']])]), 'x.png'],
+    ['a DOCX whose entries declare an inflation past the bound (archive bomb)', declaring(DOCX, 'word/document.xml', 64 * 1024 * 1024), 'report.docx'],
   ])('refuses %s', async (_what, bytes, name) => {
     expect(await detectEvidenceMediaType(bytes, name)).toBeNull();
+  });
+
+  it('accepts a JPEG with XMP metadata and a DOCX that inflates within the bound', async () => {
+    const xmp = Buffer.concat([JPEG.subarray(0, 2), Buffer.from('ffe1', 'hex'), Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'), JPEG.subarray(2)]);
+    expect(await detectEvidenceMediaType(xmp, 'photo.jpg')).toBe('image/jpeg');
+    expect(await detectEvidenceMediaType(declaring(DOCX, 'word/document.xml', 8 * 1024 * 1024), 'report.docx')).toBe(DOCX_TYPE);
   });
 });
 
