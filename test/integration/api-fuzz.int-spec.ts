@@ -159,8 +159,8 @@ describe('fuzzing every writing route from the OpenAPI document', () => {
         runMigrations: true,
         rateLimits: { publicPerMinute: 1_000_000, tokenPerMinute: 1_000_000 },
         subscribers: { linkSecret: subscriberSecret, confirmationHours: 48, unconfirmedRetentionDays: 7, subscribeLimitPerMinute: 1_000_000 },
-        // Routes that wait on a workflow's answer (no worker polls here) give up after a second.
-        temporal: { signalTimeoutSeconds: 1 } as TestSystem['config']['temporal'],
+        // Routes that wait on a workflow's answer (no worker polls here) give up after 0.3 s.
+        temporal: { signalTimeoutSeconds: 0.3 } as TestSystem['config']['temporal'],
       },
     });
     db = system.api.get(DataSource);
@@ -279,11 +279,11 @@ describe('fuzzing every writing route from the OpenAPI document', () => {
   });
 
   let settle = false;
-  /** Waits until two cheap digests 25 ms apart agree (at most 5 s: then the next check shows what kept changing). */
+  /** Waits until two cheap digests 15 ms apart agree (at most 5 s: then the next check shows what kept changing). */
   const settled = async () => {
     let last = JSON.stringify(await digest(false));
     for (const started = Date.now(); Date.now() - started < 5_000; ) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 15));
       const now = JSON.stringify(await digest(false));
       if (now === last) return;
       last = now;
