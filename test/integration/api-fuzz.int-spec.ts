@@ -5,7 +5,8 @@
  * valid-ish ones, ones broken in one place (wrong type, missing required field, extra field, huge
  * string, NUL and control characters, lone surrogates, deep nesting, an array for an object) and
  * bodies that are not what the route reads (text that is not JSON, JSON cut short, another content
- * type, nothing). Path parameters are real fixture ids most of the time and random text sometimes;
+ * type, nothing); the evidence routes also get multipart forms from their form schema (fields broken
+ * the same way, odd files, forms cut short). Path parameters are real fixture ids most of the time and random text sometimes;
  * the token is the right role's most of the time, none or a forged one sometimes; If-Match is the
  * current ETag most of the time. Malformed-input.int-spec.ts has the hand-written cases and what each
  * error must name; this file looks for what nobody thought of.
@@ -73,6 +74,8 @@ interface Route {
   schema?: Schema;
   /** The HTML form routes: their 4xx may be text/html. */
   html: boolean;
+  /** The multipart/form-data form the route also takes (the evidence routes), fuzzed beside its JSON. */
+  multipart?: Schema;
 }
 interface FuzzRequest {
   params: Record<string, string>;
@@ -125,6 +128,17 @@ const formEncode = (value: unknown): string => {
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((item) => `${safeEncode(k)}=${safeEncode(typeof item === 'string' ? item : (JSON.stringify(item) ?? ''))}`))
     .join('&');
 };
+
+const BOUNDARY = 'api-fuzz-boundary';
+/** A multipart/form-data body written out by hand: each field a part (lists as repeated parts, other values as JSON), then the files. */
+function multipartEncode(value: unknown, files: { filename: string; type: string; content: string }[]): string {
+  const fields = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>) : [['body', value] as [string, unknown]];
+  const parts = fields
+    .filter(([key]) => key !== 'files')
+    .flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((item) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${key}"\r\n\r\n${typeof item === 'string' ? item : JSON.stringify(item)}\r\n`));
+  const attached = files.map((f) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="${f.filename}"\r\n${f.type ? `Content-Type: ${f.type}\r\n` : ''}\r\n${f.content}\r\n`);
+  return [...parts, ...attached].join('') + `--${BOUNDARY}--\r\n`;
+}
 
 describe('fuzzing every writing route from the OpenAPI document', () => {
   let system: TestSystem;
@@ -243,8 +257,9 @@ describe('fuzzing every writing route from the OpenAPI document', () => {
           if (content['text/csv']) return { method: method as Method, path, op, kind: 'csv', html };
           if (content['application/json']) {
             const schema = content['application/json'].schema;
-            // The evidence routes take JSON or a form: their JSON branch (the first of oneOf).
-            return { method: method as Method, path, op, kind: 'json', schema: schema.oneOf ? schema.oneOf[0] : schema, html };
+            // The evidence routes take JSON or a multipart form (each a oneOf: the DTO, then the form's fields).
+            const form = content['multipart/form-data']?.schema;
+            return { method: method as Method, path, op, kind: 'json', schema: schema.oneOf ? schema.oneOf[0] : schema, html, multipart: form?.oneOf ? form.oneOf[form.oneOf.length - 1] : form };
           }
           if (content['application/x-www-form-urlencoded']) {
             const schema = resolve(doc, content['application/x-www-form-urlencoded'].schema);
@@ -322,11 +337,24 @@ describe('fuzzing every writing route from the OpenAPI document', () => {
       const valid = validish(doc, route.schema, ctx);
       const encode = (v: unknown) => (route.kind === 'json' ? JSON.stringify(v) : formEncode(v));
       const contentType = route.kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-      body = fc.oneof(
+      const branches: fc.WeightedArbitrary<Body>[] = [
         { weight: 4, arbitrary: valid.map((v) => ({ contentType, body: encode(v), how: 'valid-ish' })) },
         { weight: 5, arbitrary: malformed(valid).map((m) => ({ contentType, body: m.value === undefined ? undefined : encode(m.value), how: `${m.mutation} at ${m.at}` })) },
         { weight: 2, arbitrary: rawText(valid.map((v) => JSON.stringify(v) ?? '')).map((r) => ({ contentType: r.contentType, body: r.text, how: r.why })) },
-      );
+      ];
+      if (route.multipart) {
+        const form = validish(doc, route.multipart, ctx);
+        const files = fc.array(fc.record({ filename: fc.oneof(fc.constantFrom('report.pdf', 'datos.csv', '../../etc/passwd', 'a\u0000.txt', 'informe ñ.txt', ''), fc.string({ maxLength: 30 })), type: fc.constantFrom('text/plain', 'text/csv', 'application/pdf', 'image/png', 'application/octet-stream', ''), content: fc.oneof(fc.string({ maxLength: 200 }), fc.constantFrom('%PDF-1.4\n', '\x89PNG\r\n\x1a\n', 'indicador;valor\nformularios;42\n', '')) }), { maxLength: 3 });
+        const multipart = (value: unknown, attached: { filename: string; type: string; content: string }[], cut: number | null) => {
+          const text = multipartEncode(value, attached);
+          return { contentType: `multipart/form-data; boundary=${BOUNDARY}`, body: cut === null ? text : text.slice(0, cut % Math.max(text.length, 1)) };
+        };
+        branches.push(
+          { weight: 3, arbitrary: fc.tuple(form, files).map(([v, attached]) => ({ ...multipart(v, attached, null), how: 'multipart, valid-ish' })) },
+          { weight: 3, arbitrary: fc.tuple(malformed(form), files, fc.option(fc.nat(), { freq: 4 })).map(([m, attached, cut]) => ({ ...multipart(m.value, attached, cut), how: `multipart, ${m.mutation} at ${m.at}${cut === null ? '' : ', cut short'}` })) },
+        );
+      }
+      body = fc.oneof(...branches);
     } else if (route.kind === 'csv') {
       const header = route.path.includes('subscribers') ? SUBSCRIBER_CSV_HEADER : MILESTONE_CSV_HEADER;
       const separator = header.includes(';') ? ';' : ',';
