@@ -13,8 +13,11 @@ import { IS_PUBLIC, ROLES } from './roles.decorator';
 
 /**
  * Resolves the caller from `Authorization: Bearer <token>` (the admin token, or an API token stored
- * hashed) and checks the route's roles: 401 for a missing or unknown token, 403 for a role the route
- * does not admit. Which rows the caller may see is the services' business (jurisdiction, agency).
+ * hashed) and checks the route's roles: 401 for a missing, unknown, revoked or expired token (one
+ * answer for all, so a caller learns nothing about which tokens exist), 403 for a role the route
+ * does not admit. The admin token is compared as a hash of fixed length with timingSafeEqual, so
+ * neither its content nor its length shows in the time an answer takes. Which rows the caller may
+ * see is the services' business (jurisdiction, agency).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -54,8 +57,12 @@ export class AuthGuard implements CanActivate {
     const hash = hashApiToken(token);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminHash)) return ADMIN_ACTOR;
     const stored = await this.tokens.findOneBy({ tokenHash: hash, revokedAt: IsNull() });
-    if (!stored) throw new ProblemException(401, 'Unauthorized', 'The token is unknown or revoked.');
+    if (!stored || isExpired(stored)) throw new ProblemException(401, 'Unauthorized', 'The token is unknown, revoked or expired.');
     void this.tokens.update({ id: stored.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     return { role: stored.role as Role, label: stored.label, tokenId: stored.id, jurisdictionId: stored.jurisdictionId, agencyId: stored.agencyId };
   }
+}
+
+function isExpired(token: ApiTokenEntity, now: Date = new Date()): boolean {
+  return token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime();
 }

@@ -108,7 +108,7 @@ export class JurisdictionsService {
     const { token, hash } = newApiToken();
     const saved = await this.db.transaction(async (manager) => {
       const entity = await manager.save(
-        manager.create(ApiTokenEntity, { jurisdictionId, role: dto.role, agencyId: dto.agencyId ?? null, label: dto.label, tokenHash: hash, createdBy: actor.label }),
+        manager.create(ApiTokenEntity, { jurisdictionId, role: dto.role, agencyId: dto.agencyId ?? null, label: dto.label, tokenHash: hash, createdBy: actor.label, expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null }),
       );
       await recordAudit(manager, { jurisdictionId, actor, action: 'api_token.created', entityType: 'api_token', entityId: entity.id, after: withoutHash(entity) });
       return entity;

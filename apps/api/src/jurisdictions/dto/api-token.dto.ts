@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateBy, ValidateIf, ValidationArguments } from 'class-validator';
 import type { ApiTokenEntity } from '@app/persistence';
 
 const TOKEN_ROLES = ['coordinator', 'agency', 'imb'] as const;
@@ -17,6 +17,21 @@ export class CreateApiTokenDto {
   @ValidateIf((o: CreateApiTokenDto) => o.role === 'agency' || o.agencyId !== undefined)
   @IsUUID()
   agencyId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2027-06-30T23:59:59Z', description: 'When the token stops working (ISO 8601, in the future). Left out: it works until revoked.' })
+  @IsOptional() @IsISO8601({ strict: true }) @MaxLength(40) @IsInTheFuture()
+  expiresAt?: string;
+}
+
+/** A date-time later than now (checked after IsISO8601, which stops at the first error). */
+function IsInTheFuture(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isInTheFuture',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && new Date(value).getTime() > Date.now(),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be in the future`,
+    },
+  });
 }
 
 export class ApiTokenDto {
@@ -28,6 +43,7 @@ export class ApiTokenDto {
   @ApiProperty() createdBy!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the token stops working; null: until revoked' }) expiresAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastUsedAt!: string | null;
 }
 
@@ -45,6 +61,7 @@ export function mapApiToken(t: ApiTokenEntity): ApiTokenDto {
     createdBy: t.createdBy,
     createdAt: t.createdAt.toISOString(),
     revokedAt: t.revokedAt?.toISOString() ?? null,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
   };
 }
