@@ -31,7 +31,7 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CheckInStatus, MeetingMode } from '../../libs/domain/src';
+import { CheckInStatus } from '../../libs/domain/src';
 import {
   ActionItemEntity,
   ActionPlanEntity,
@@ -47,7 +47,7 @@ import {
 } from '../../libs/persistence/src';
 import { signUploadLink, subscriberLinks } from '../../libs/security/src';
 import { dropDatabase, ensureDatabase } from '../../infra/dev-stack/embedded-postgres';
-import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { createPlanFixture, insertCheckIn, PlanFixture } from '../support/fixtures';
 import { malformed, nastyString, OpenApiDocument, Operation, rawText, resolve, Schema, validish } from '../support/fuzz/openapi-arbitraries';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
@@ -199,21 +199,7 @@ describe('fuzzing every writing route from the OpenAPI document', () => {
     const escalationId = (await db.getRepository(EscalationEntity).save({ milestoneId: milestoneIds[1], cycle: 1, level: 1, reason: 'overdue', status: EscalationStatus.Open })).id;
     await http().put(`/plans/${f.planId}/check-in-schedule`).set(coord).send({ calendar: { dayOfWeek: ['TUESDAY'], hour: [{ start: 18 }], minute: [{ start: 0 }] }, mode: 'in_person', address: 'Palacio Municipal' }).expect(201);
     await http().put(`/plans/${f.planId}/digest-schedule`).set(coord).send({ calendar: { dayOfMonth: [{ start: 1 }], hour: [{ start: 9 }], minute: [{ start: 0 }] } }).expect(201);
-    const checkIn = async (values: Partial<CheckInEntity> = {}) =>
-      (
-        await db.getRepository(CheckInEntity).save({
-          planId: f.planId,
-          scheduledFor: new Date(Date.now() + Math.floor(Math.random() * 1e10)),
-          startsAt: days(10),
-          durationMinutes: 90,
-          mode: MeetingMode.InPerson,
-          address: 'Palacio Municipal',
-          onlineUrl: null,
-          status: CheckInStatus.Scheduled,
-          agenda: [{ kind: 'other' as const, title: 'Welcome', durationMinutes: 10, commitmentId: null, links: [] }],
-          ...values,
-        })
-      ).id;
+    const checkIn = (values: Partial<CheckInEntity> = {}) => insertCheckIn(db, { planId: f.planId, ...values });
     const checkInIds = [await checkIn(), await checkIn({ startsAt: days(-1), status: CheckInStatus.Invited, invitationsSentAt: days(-8) }), await checkIn({ startsAt: days(-3), status: CheckInStatus.Closed, closedAt: days(-2), minutes: 'Met.' })];
     const actionItemIds = [(await db.getRepository(ActionItemEntity).save({ checkInId: checkInIds[2], planId: f.planId, title: 'Publish the calendar', ownerName: 'Ana', ownerEmail: 'ana@colectivo.example', ownerLanguage: 'es', dueAt: days(10), status: 'open' as ActionItemEntity['status'] })).id];
     const messageIds = [

@@ -21,7 +21,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { ActionItemStatus, CheckInStatus, DEFAULT_MONITORING_POLICY, MeetingMode } from '../../libs/domain/src';
+import { ActionItemStatus, CheckInStatus, DEFAULT_MONITORING_POLICY } from '../../libs/domain/src';
 import {
   ActionItemEntity,
   CheckInEntity,
@@ -37,7 +37,7 @@ import {
 } from '../../libs/persistence/src';
 import { signUploadLink, subscriberLinks } from '../../libs/security/src';
 import { ActionPlanEntity } from '../../libs/persistence/src';
-import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { createPlanFixture, insertCheckIn, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 type Method = 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -1199,22 +1199,7 @@ describe('malformed input on writing routes', () => {
     // Check-in settings (a draft plan: nothing goes to Temporal) and check-ins as schedule runs would have prepared them.
     await http().put(`/plans/${f.planId}/check-in-schedule`).set(f.coordinator).send(validSchedule()).expect(201);
     await http().put(`/plans/${f.planId}/digest-schedule`).set(f.coordinator).send(validDigestSchedule()).expect(201);
-    const checkInRow = async (values: Partial<CheckInEntity> = {}) => {
-      const startsAt = values.startsAt ?? days(10);
-      const row = await db.getRepository(CheckInEntity).save({
-        planId: f.planId,
-        scheduledFor: new Date(startsAt.getTime() + Math.floor(Math.random() * 1e9)),
-        startsAt,
-        durationMinutes: 90,
-        mode: MeetingMode.InPerson,
-        address: 'Palacio Municipal',
-        onlineUrl: null,
-        status: CheckInStatus.Scheduled,
-        agenda: [{ kind: 'other' as const, title: 'Welcome', durationMinutes: 10, commitmentId: null, links: [] }],
-        ...values,
-      });
-      return row.id;
-    };
+    const checkInRow = (values: Partial<CheckInEntity> = {}) => insertCheckIn(db, { planId: f.planId, ...values });
     checkIns.agenda = await checkInRow();
     checkIns.update = await checkInRow();
     checkIns.cancel = await checkInRow();

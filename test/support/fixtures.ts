@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import type { MonitoringPolicy } from '../../libs/domain/src';
+import type { DataSource } from 'typeorm';
+import { CheckInStatus, MeetingMode, type MonitoringPolicy } from '../../libs/domain/src';
+import { CheckInEntity } from '../../libs/persistence/src';
 import type { TestSystem } from './test-system';
 
 /** A policy in seconds, so a real workflow runs through its life within a test. */
@@ -165,4 +167,26 @@ export function filesUnder(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/**
+ * A check-in row of a plan as a schedule run would have prepared it (in person, 90 minutes, a
+ * one-item agenda, scheduled, 10 days ahead unless `values` say otherwise), written straight to the
+ * database: no workflow runs for it. Returns its id.
+ */
+export async function insertCheckIn(dataSource: DataSource, values: Partial<CheckInEntity> & { planId: string }): Promise<string> {
+  const startsAt = values.startsAt ?? new Date(Date.now() + 10 * 86_400_000);
+  const row = await dataSource.getRepository(CheckInEntity).save({
+    // The run's nominal time, unique per plan: a random offset keeps rows of one plan apart.
+    scheduledFor: new Date(startsAt.getTime() + Math.floor(Math.random() * 1e9)),
+    startsAt,
+    durationMinutes: 90,
+    mode: MeetingMode.InPerson,
+    address: 'Palacio Municipal',
+    onlineUrl: null,
+    status: CheckInStatus.Scheduled,
+    agenda: [{ kind: 'other' as const, title: 'Welcome', durationMinutes: 10, commitmentId: null, links: [] }],
+    ...values,
+  });
+  return row.id;
 }
