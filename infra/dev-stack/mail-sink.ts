@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -31,6 +31,15 @@ export class MailSink {
    */
   throttleRecipients = 0;
   /**
+   * While set, every recipient is answered with this temporary code (e.g. `451 4.3.0`), however many
+   * times it is tried: a relay failing for a while. Each answer is kept in `deferrals` (tests count the attempts).
+   */
+  deferRecipients?: { code: number; message: string };
+  readonly deferrals: string[] = [];
+  /** Where the SMTP server listens, kept so `restartSmtp` opens the same port again. */
+  private listening?: { port: number; host: string; storeDir?: string };
+  private readonly sockets = new Set<Socket>();
+  /**
    * Runs after a message is stored and before the server answers 250 (tests use it to kill the
    * sender at the worst moment: the message has arrived, the sender has not heard so).
    */
@@ -42,8 +51,33 @@ export class MailSink {
    */
   async start(options: { port?: number; host?: string; storeDir?: string } = {}): Promise<{ port: number; url: string }> {
     const host = options.host ?? '127.0.0.1';
-    const storeDir = options.storeDir;
-    if (storeDir) await this.loadStored(storeDir);
+    if (options.storeDir) await this.loadStored(options.storeDir);
+    const port = await this.listenSmtp(options.port ?? 0, host, options.storeDir);
+    return { port, url: `smtp://${host}:${port}` };
+  }
+
+  /**
+   * The relay goes down: the SMTP port is closed and open connections (a client's idle pool) are cut
+   * at once rather than drained, so clients see refused connections until `restartSmtp`.
+   */
+  async stopSmtp(): Promise<void> {
+    const smtp = this.smtp;
+    this.smtp = undefined;
+    if (!smtp) return;
+    const closed = new Promise<void>((resolve) => smtp.close(() => resolve()));
+    this.sockets.forEach((socket) => socket.destroy());
+    await closed;
+  }
+
+  /** The relay is back: the SMTP server listens again on the port it had; the mail received so far is kept. */
+  async restartSmtp(): Promise<void> {
+    if (!this.listening) throw new Error('The mail sink was never started');
+    if (this.smtp) return;
+    const { port, host, storeDir } = this.listening;
+    await this.listenSmtp(port, host, storeDir);
+  }
+
+  private async listenSmtp(requestedPort: number, host: string, storeDir: string | undefined): Promise<number> {
     this.smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -52,6 +86,10 @@ export class MailSink {
         if (this.rejectRecipients.has(address.address.toLowerCase())) {
           this.refusals.push(address.address.toLowerCase());
           return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        }
+        if (this.deferRecipients) {
+          this.deferrals.push(address.address.toLowerCase());
+          return callback(Object.assign(new Error(this.deferRecipients.message), { responseCode: this.deferRecipients.code }));
         }
         if (this.throttleRecipients > 0) {
           this.throttleRecipients--;
@@ -83,14 +121,20 @@ export class MailSink {
         });
       },
     });
+    const smtp = this.smtp;
     await new Promise<void>((resolve, reject) => {
-      this.smtp!.once('error', reject);
-      this.smtp!.listen(options.port ?? 0, host, () => resolve());
+      smtp.once('error', reject);
+      smtp.listen(requestedPort, host, () => resolve());
     });
     // A client that dies mid-session (a killed worker) resets its socket: that ends its session, not the sink.
-    this.smtp.on('error', () => undefined);
-    const port = (this.smtp.server.address() as AddressInfo).port;
-    return { port, url: `smtp://${host}:${port}` };
+    smtp.on('error', () => undefined);
+    smtp.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    const port = (smtp.server.address() as AddressInfo).port;
+    this.listening = { port, host, storeDir };
+    return port;
   }
 
   private async loadStored(storeDir: string): Promise<void> {
