@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { WorkflowEndedError, WorkflowEngineUnavailableError, WorkflowError, WorkflowNotFoundForQueryError, WorkflowRefusedError } from '@app/temporal';
 import { PlanTransitionError, RuleViolationError, StaleVersionError } from '@app/application';
+import { loggablePath } from './request-logger.middleware';
 
 /** One invalid input field, named as the client sent it (e.g. `policy.maxReminders`). */
 export interface FieldError {
@@ -41,9 +42,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const databaseDown = isDatabaseUnavailable(exception);
     if (databaseDown) {
       response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-      this.logger.warn({ msg: 'database unavailable', method: request.method, path: request.originalUrl, error: String((exception as Error)?.message ?? exception) });
+      this.logger.warn({ msg: 'database unavailable', method: request.method, path: loggablePath(request.originalUrl), error: String((exception as Error)?.message ?? exception) });
     } else if (problem.status >= 500) {
-      this.logger.error({ msg: 'unhandled error', method: request.method, path: request.originalUrl, error: String((exception as Error)?.stack ?? exception) });
+      this.logger.error({ msg: 'unhandled error', method: request.method, path: loggablePath(request.originalUrl), error: String((exception as Error)?.stack ?? exception) });
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }

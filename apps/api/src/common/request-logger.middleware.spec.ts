@@ -1,6 +1,7 @@
-import { Logger } from '@nestjs/common';
+import { ArgumentsHost, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
+import { ProblemDetailsFilter } from './problem-details.filter';
 import { maskTokens, RequestLoggerMiddleware } from './request-logger.middleware';
 
 const TOKEN = 'eyJzIjoiM2YxZiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -32,5 +33,18 @@ describe(RequestLoggerMiddleware.name, () => {
     expect(log).toHaveBeenCalledWith(expect.objectContaining({ msg: 'request', method: 'POST', path: '/subscriptions/unsubscribe/:token', status: 200 }));
     expect(JSON.stringify(log.mock.calls)).not.toContain(TOKEN);
     log.mockRestore();
+  });
+});
+
+describe('errors on a signed link (issue #12)', () => {
+  it('logs a 5xx with the path masked and without the query, like every request', () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const response = { setHeader: jest.fn(), status: jest.fn().mockReturnThis(), type: jest.fn().mockReturnThis(), send: jest.fn() };
+    const request = { method: 'POST', originalUrl: `/evidence-uploads/${TOKEN}?again=${TOKEN}` };
+    const host = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ArgumentsHost;
+    new ProblemDetailsFilter().catch(new Error('boom'), host);
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ msg: 'unhandled error', path: '/evidence-uploads/:token' }));
+    expect(JSON.stringify(error.mock.calls)).not.toContain(TOKEN);
+    error.mockRestore();
   });
 });

@@ -6,6 +6,12 @@ export function maskTokens(path: string): string {
   return path.replace(/\/evidence-uploads\/[^/]+/i, '/evidence-uploads/:token').replace(/\/subscriptions\/(confirm|manage|unsubscribe)\/[^/]+/i, '/subscriptions/$1/:token');
 }
 
+/** A URL as logs may show it: no query (it may carry tokens), signed links' tokens masked. */
+export function loggablePath(url: string): string {
+  const query = url.indexOf('?');
+  return maskTokens(query < 0 ? url : url.slice(0, query));
+}
+
 const logger = new Logger('HTTP');
 
 /**
@@ -16,12 +22,10 @@ const logger = new Logger('HTTP');
 export function logRequest(request: Request, response: Response): void {
   const started = process.hrtime.bigint();
   response.once('finish', () => {
-    const url = request.originalUrl;
-    const query = url.indexOf('?');
     logger.log({
       msg: 'request',
       method: request.method,
-      path: maskTokens(query < 0 ? url : url.slice(0, query)),
+      path: loggablePath(request.originalUrl),
       status: response.statusCode,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     });
