@@ -62,6 +62,33 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=loopback)', () => {
     await get(`/public/plans/${fixture.planId}`, newClient()).expect(200);
   });
 
+  it('answers a reader over the limit on the public pages with an HTML page in their language, same status and Retry-After', async () => {
+    const dora = newClient();
+    const slug = (await system.http().get(`/jurisdictions/${fixture.jurisdictionId}`).set(fixture.coordinator).expect(200)).body.slug as string;
+    for (let i = 0; i < PUBLIC_LIMIT; i++) {
+      const response = await get(`/p/${slug}`, dora);
+      expect({ i, status: response.status }).toEqual({ i, status: 200 });
+    }
+    const refused = await get(`/p/${slug}?lang=fr`, dora);
+    expect({ status: refused.status, type: refused.headers['content-type'], language: refused.headers['content-language'], cache: refused.headers['cache-control'] }).toEqual({
+      status: 429,
+      type: 'text/html; charset=utf-8',
+      language: 'fr',
+      cache: 'no-store',
+    });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.text).toContain('<html lang="fr">');
+    expect(refused.text).toContain('Trop de requêtes');
+    expect(refused.text).toContain(`Veuillez patienter ${retryAfter} secondes`);
+    // Accept-Language chooses when ?lang= does not; the open data routes of the same budget stay problem+json.
+    const english = await get(`/p/${slug}/open-data`, dora).set('Accept-Language', 'en-GB,en;q=0.8');
+    expect({ status: english.status, language: english.headers['content-language'] }).toEqual({ status: 429, language: 'en' });
+    expect(english.text).toContain('Too many requests');
+    expectLimited(await get(`/public/plans/${fixture.planId}`, dora), 'plan JSON', /public routes/);
+  });
+
   it('limits the signed-link routes apart, with their own budget', async () => {
     const bruno = newClient();
     // Links that are not valid: each try is counted (guessing tokens is what the limit slows down).

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
 
 /** Whether `value` is one of the languages pages are written in. */
@@ -22,3 +23,15 @@ export function pageLanguage(query: unknown, fromHeader: Language | null, jurisd
 export function inLanguage(path: string, language: Language): string {
   return `${path}?lang=${language}`;
 }
+
+/** How the request asks for a language: `?lang=` and Accept-Language. */
+export function languageChoice(req: Request): { query: unknown; fromHeader: Language | null } {
+  return { query: req.query.lang, fromHeader: fromHeader(req) };
+}
+
+/** The best of our languages in Accept-Language; null without the header or when it names none of ours. */
+export function fromHeader(req: Request): Language | null {
+  if (!req.headers['accept-language']) return null;
+  return (req.acceptsLanguages([...SUPPORTED_LANGUAGES]) || null) as Language | null;
+}
+

@@ -354,6 +354,12 @@ export const PAGE_TEMPLATES: Readonly<Record<string, string>> = {
 {% endblock %}
 `,
 
+  'error.njk': `{% extends "layout.njk" %}
+{% block content %}
+<p>{{ body }}</p>
+{% endblock %}
+`,
+
   'not-found.njk': `{% extends "layout.njk" %}
 {% block content %}
 <p>{{ t('publicPage.notFound.body') }}</p>

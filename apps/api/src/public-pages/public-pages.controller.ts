@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiConsumes, ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SUPPORTED_LANGUAGES, type Language } from '@app/domain';
@@ -7,7 +7,9 @@ import { SubscribeRateLimit } from '../common/rate-limit';
 import { assertPublicBudget, type CachedAnswerLookup } from '../public/public-fast-path';
 import { applyConditionalGet } from '../public/public-read.interceptor';
 import { PUBLIC_CSS } from './page-layout';
-import { type LanguageChoice, type PageRoute, parsePagePath, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
+import { fromHeader, languageChoice } from './page-language';
+import { PublicPageErrorFilter } from './public-page-error.filter';
+import { type PageRoute, parsePagePath, PublicPagesService, type RenderedPage, type SubscribeForm } from './public-pages.service';
 
 /** Pages are shared caches' business too: the language negotiated from Accept-Language makes them vary by it. */
 const VARY = 'Accept-Language';
@@ -21,6 +23,7 @@ const HTML_TYPE = 'text/html; charset=utf-8';
  */
 @ApiTags('public pages')
 @Public()
+@UseFilters(PublicPageErrorFilter)
 @Controller()
 export class PublicPagesController {
   constructor(private readonly pages: PublicPagesService) {}
@@ -126,11 +129,6 @@ function write(res: Response, page: RenderedPage): void {
   res.status(page.status).type('html').send('html' in page ? page.html : page.cached.body);
 }
 
-/** How the request asks for a language: `?lang=` and Accept-Language. */
-function languageChoice(req: Request): LanguageChoice {
-  return { query: req.query.lang, fromHeader: fromHeader(req) };
-}
-
 /**
  * The public read fast path's view of the GET page routes above: the page `send` would answer 200
  * with (same route, language choice and cache key, through PublicPagesService.cachedPage) when it is
@@ -153,12 +151,6 @@ export function cachedPageLookup(pages: PublicPagesService): CachedAnswerLookup 
       }
     );
   };
-}
-
-/** The best of our languages in Accept-Language; null without the header or when it names none of ours. */
-function fromHeader(req: Request): Language | null {
-  if (!req.headers['accept-language']) return null;
-  return (req.acceptsLanguages([...SUPPORTED_LANGUAGES]) || null) as Language | null;
 }
 
 /** OpenAPI: an HTML page, in the language of `?lang=` or Accept-Language; 404 as an HTML page too. */

@@ -487,6 +487,18 @@ export class PublicPagesService {
     });
   }
 
+  /**
+   * The page for a request refused before any page could be built (429 from the rate limit, 503
+   * while a server is down): in the language the request asks for, loading nothing.
+   */
+  errorPage(status: 429 | 503, choice: LanguageChoice, retryAfterSeconds: number): RenderedPage {
+    const language = pageLanguage(choice.query, choice.fromHeader, null);
+    const say = (key: MessageKey, values: Record<string, string> = {}) => t(language, key, values);
+    const texts = status === 429 ? { title: say('publicPage.tooManyRequests.title'), body: say('publicPage.tooManyRequests.body', { seconds: String(retryAfterSeconds) }) } : { title: say('publicPage.unavailable.title'), body: say('publicPage.unavailable.body') };
+    const html = environment.render('error.njk', { ...LAYOUT_DEFAULTS, lang: language, t: say, noindex: true, ...texts });
+    return { status, language, html };
+  }
+
   private notFound(route: PageRoute, language: Language, site: Site | null): RenderedPage {
     const say = (key: MessageKey, values: Record<string, string> = {}) => t(language, key, values);
     const html = environment.render('not-found.njk', {

@@ -385,6 +385,14 @@ export const en = {
       api: 'Every route and field is described in the API documentation (OpenAPI).',
       noPlans: 'No plan has been published yet.',
     },
+    tooManyRequests: {
+      title: 'Too many requests',
+      body: 'This address has asked for too many pages in a short time. Please wait {{seconds}} seconds and try again.',
+    },
+    unavailable: {
+      title: 'Temporarily unavailable',
+      body: 'The site cannot show this page right now. Please try again in a few moments.',
+    },
     notFound: {
       title: 'Page not found',
       body: 'There is no published page at this address. The plan may not be published yet, or the link may be incomplete.',

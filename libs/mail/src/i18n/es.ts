@@ -386,6 +386,14 @@ export const es: MessageCatalog = {
       api: 'Cada ruta y cada campo están descritos en la documentación de la API (OpenAPI).',
       noPlans: 'Todavía no se publicó ningún plan.',
     },
+    tooManyRequests: {
+      title: 'Demasiadas solicitudes',
+      body: 'Desde esta dirección se pidieron demasiadas páginas en poco tiempo. Espere {{seconds}} segundos y vuelva a intentarlo.',
+    },
+    unavailable: {
+      title: 'No disponible por el momento',
+      body: 'El sitio no puede mostrar esta página ahora. Vuelva a intentarlo en unos instantes.',
+    },
     notFound: {
       title: 'Página no encontrada',
       body: 'No hay ninguna página publicada en esta dirección. Puede que el plan todavía no esté publicado o que el enlace esté incompleto.',

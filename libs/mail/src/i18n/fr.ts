@@ -386,6 +386,14 @@ export const fr: MessageCatalog = {
       api: "Chaque route et chaque champ sont décrits dans la documentation de l'API (OpenAPI).",
       noPlans: "Aucun plan n'a encore été publié.",
     },
+    tooManyRequests: {
+      title: 'Trop de requêtes',
+      body: 'Cette adresse a demandé trop de pages en peu de temps. Veuillez patienter {{seconds}} secondes puis réessayer.',
+    },
+    unavailable: {
+      title: 'Momentanément indisponible',
+      body: 'Le site ne peut pas afficher cette page pour le moment. Veuillez réessayer dans quelques instants.',
+    },
     notFound: {
       title: 'Page introuvable',
       body: "Aucune page publiée ne se trouve à cette adresse. Le plan n'est peut-être pas encore publié, ou le lien est incomplet.",

@@ -386,6 +386,14 @@ export const pt: MessageCatalog = {
       api: 'Cada rota e cada campo estão descritos na documentação da API (OpenAPI).',
       noPlans: 'Nenhum plano foi publicado ainda.',
     },
+    tooManyRequests: {
+      title: 'Pedidos demais',
+      body: 'Este endereço pediu páginas demais em pouco tempo. Aguarde {{seconds}} segundos e tente novamente.',
+    },
+    unavailable: {
+      title: 'Temporariamente indisponível',
+      body: 'O site não consegue mostrar esta página agora. Tente novamente em alguns instantes.',
+    },
     notFound: {
       title: 'Página não encontrada',
       body: 'Não há nenhuma página publicada neste endereço. O plano pode ainda não estar publicado, ou o link pode estar incompleto.',
