@@ -1,4 +1,5 @@
 import { QueryFailedError } from 'typeorm';
+import { HttpException } from '@nestjs/common';
 import { isDatabaseUnavailable, problemFrom } from './problem-details.filter';
 
 /** Issue #12: PostgreSQL going away mid-request is a 503 the client may retry, not a 500. */
@@ -21,5 +22,23 @@ describe('database unavailable', () => {
       expect(isDatabaseUnavailable(error)).toBe(false);
       expect(problemFrom(error).status).toBe(500);
     }
+  });
+});
+
+describe('a body over the parser limit', () => {
+  /** What body-parser raises (http-errors), as Nest's Express adapter hands it on: wrapped, kept as the cause. */
+  const wrapped = (fields: object) => new HttpException('request entity too large', 413, { cause: Object.assign(new Error('request entity too large'), { status: 413, expose: true, type: 'entity.too.large', ...fields }) });
+
+  it('names the limit and the size sent, field `body`', () => {
+    const message = 'The request body may have at most 2097152 bytes; this one has 3000000.';
+    expect(problemFrom(wrapped({ limit: 2_097_152, length: 3_000_000 }))).toEqual({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: message, errors: [{ field: 'body', message }] });
+  });
+
+  it('names the limit alone when the size was not announced (chunked)', () => {
+    expect(problemFrom(wrapped({ limit: 2_097_152 })).detail).toBe('The request body may have at most 2097152 bytes.');
+  });
+
+  it('leaves other 413s as they are', () => {
+    expect(problemFrom(new HttpException({ message: 'too big' }, 413))).toEqual({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'too big' });
   });
 });

@@ -46,6 +46,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (problem.status >= 500) {
       this.logger.error({ msg: 'unhandled error', method: request.method, path: loggablePath(request.originalUrl), error: String((exception as Error)?.stack ?? exception) });
     }
+    this.send(request, response, problem);
+  }
+
+  /** Writes the answer; a filter for pages answers some problems as HTML instead. */
+  protected send(_request: Request, response: Response, problem: ProblemDetails): void {
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }
@@ -83,6 +88,11 @@ function fromDomainError(exception: unknown): ProblemException | undefined {
     if (exception instanceof WorkflowNotFoundForQueryError) return new ProblemException(404, 'Not Found', exception.message);
     if (exception instanceof WorkflowEngineUnavailableError) return new ProblemException(503, 'Service Unavailable', exception.message);
   }
+  const tooLarge = bodyTooLarge(exception);
+  if (tooLarge) {
+    const message = `The request body may have at most ${tooLarge.limit} bytes${tooLarge.length ? `; this one has ${tooLarge.length}` : ''}.`;
+    return new ProblemException(413, 'Payload Too Large', message, [{ field: 'body', message }]);
+  }
   if (isDatabaseUnavailable(exception)) return new ProblemException(503, 'Service Unavailable', 'The database cannot be reached; try again in a moment.');
   if (exception instanceof StaleVersionError) {
     return new ProblemException(412, 'Precondition Failed', `The ${exception.entity} was changed by someone else since you read it. Read it again and reapply your change.`, [{ field: 'If-Match', message: 'ETag is not current' }]);
@@ -90,6 +100,13 @@ function fromDomainError(exception: unknown): ProblemException | undefined {
   if (exception instanceof RuleViolationError) return new ProblemException(422, 'Unprocessable Entity', exception.message, exception.violations);
   if (exception instanceof PlanTransitionError) return new ProblemException(422, 'Unprocessable Entity', exception.message, [{ field: 'status', message: exception.message }]);
   return undefined;
+}
+
+/** The body parser's refusal of a body over its limit (Nest's adapter wraps it, keeping it as the cause). */
+function bodyTooLarge(exception: unknown): { limit: number; length?: number } | undefined {
+  const cause = exception instanceof HttpException ? (exception.cause as { type?: unknown; limit?: unknown; length?: unknown } | undefined) : undefined;
+  if (cause?.type !== 'entity.too.large' || typeof cause.limit !== 'number') return undefined;
+  return { limit: cause.limit, length: typeof cause.length === 'number' ? cause.length : undefined };
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 5;
