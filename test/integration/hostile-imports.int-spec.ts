@@ -8,9 +8,13 @@
  */
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
+import type { AddressInfo } from 'node:net';
 import { createPlanFixture, PlanFixture } from '../support/fixtures';
+import { stalledRequest } from '../support/stalled-request';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
+/** BODY_IDLE_TIMEOUT_SECONDS for this file: short, so a stalled body is cut off within the test. */
+const IDLE_TIMEOUT_MS = 1500;
 const AGENCY = 'Secretariat of Modernization and Proximity';
 const MILESTONE_HEADER = 'commitment_external_id,external_id,title,expected_output,start_date,due_date,responsible_agency,weight,verifiable,completion';
 const SUBSCRIBER_HEADER = 'email;language;commitment_external_ids;consented_at';
@@ -51,7 +55,7 @@ describe('hostile imports', () => {
   }
 
   beforeAll(async () => {
-    system = await startTestSystem({ worker: false });
+    system = await startTestSystem({ worker: false, config: { bodyIdleTimeoutMs: IDLE_TIMEOUT_MS } });
     db = system.api.get(DataSource);
     fixture = await createPlanFixture(system, { language: 'en' });
     const commitment = await http().get(`/commitments/${fixture.commitmentId}`).set(fixture.coordinator).expect(200);
@@ -100,7 +104,12 @@ describe('hostile imports', () => {
       const huge = rows(100_000);
       expect(huge.length).toBeGreaterThan(2 * 1024 * 1024);
       const first = await refused(() => post(milestonesUrl(), huge, 'text/csv'), 413);
-      expect(first.body).toMatchObject({ title: 'Payload Too Large', status: 413 });
+      expect(first.body).toMatchObject({
+        title: 'Payload Too Large',
+        status: 413,
+        detail: `The request body may have at most 2097152 bytes; this one has ${Buffer.byteLength(huge)}.`,
+        errors: [{ field: 'body', message: expect.stringContaining('at most 2097152 bytes') }],
+      });
 
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
@@ -193,5 +202,23 @@ describe('hostile imports', () => {
         expect({ what, status: response.status, valid: response.body.valid }).toEqual({ what, status: 200, valid: true });
       }
     });
+  });
+
+  it(`cuts off a JSON or CSV body that stops arriving after ${IDLE_TIMEOUT_MS / 1000} s with 408 naming the body, writing nothing`, async () => {
+    const port = (system.api.getHttpServer().address() as AddressInfo).port;
+    const csv = Buffer.from([MILESTONE_HEADER, milestoneRow('S1', 'Stalled')].join('\n'));
+    const json = Buffer.from(JSON.stringify({ format: 'ogp-local-monitor/plan@1' }));
+    for (const [url, contentType, body] of [
+      [`/plans/${fixture.planId}/milestones/import`, 'text/csv', csv],
+      [`/jurisdictions/${fixture.jurisdictionId}/plans/import`, 'application/json', json],
+    ] as const) {
+      const before = await counts();
+      const { answer, closedAfterMs } = await stalledRequest(port, url, { 'Content-Type': contentType, Authorization: fixture.coordinator.Authorization }, body.subarray(0, body.length / 2), body.length + 1000);
+      expect({ url, head: answer.slice(0, answer.indexOf('\r\n')) }).toEqual({ url, head: 'HTTP/1.1 408 Request Timeout' });
+      const problem = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(problem).toMatchObject({ status: 408, errors: [{ field: 'body', message: expect.stringContaining(`${IDLE_TIMEOUT_MS / 1000} s`) }] });
+      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - 100);
+      expect(await counts()).toEqual(before);
+    }
   });
 });

@@ -13,10 +13,10 @@ import * as path from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { EVIDENCE_UPLOAD_IDLE_TIMEOUT_MS } from '../../apps/api/src/evidence/evidence-upload.interceptor';
 import { EvidenceEntity, EvidenceFileEntity } from '../../libs/persistence/src';
 import { signUploadLink } from '../../libs/security/src';
 import { createMilestone, createPlanFixture, filesUnder, PlanFixture, secondsPolicy, uploadTokenFrom } from '../support/fixtures';
+import { stalledRequest } from '../support/stalled-request';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 const MAX_FILE_BYTES = 64 * 1024;
@@ -107,30 +107,6 @@ const encodedName = (filename: string) => `filename="x.pdf"; filename*=UTF-8''${
 const evidenceForm = (files: { bytes: Buffer; filenameParams: string; contentType?: string }[]) =>
   multipart([{ name: 'narrative', value: 'The report' }, { name: 'claimedCompletion', value: 'complete' }, ...files.map((file) => ({ name: 'files', file }))]);
 
-/** Sends `head` and the first `sentBytes` of a body announced as `announcedBytes`, then nothing; resolves with what the server answered and when it closed. */
-function stalledUpload(port: number, url: string, headers: Record<string, string>, firstBytes: Buffer, announcedBytes: number): Promise<{ answer: string; closedAfterMs: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const received: Buffer[] = [];
-    let sentAt = 0;
-    const giveUp = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`The server kept a stalled upload open for more than 20 s; it answered: ${Buffer.concat(received).toString()}`));
-    }, 20_000);
-    socket.on('connect', () => {
-      const head = [`POST ${url} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Length: ${announcedBytes}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
-      socket.write(head);
-      socket.write(firstBytes, () => (sentAt = Date.now()));
-    });
-    socket.on('data', (chunk: Buffer) => received.push(chunk));
-    socket.on('error', () => undefined); // a reset after the answer is the cut-off itself
-    socket.on('close', () => {
-      clearTimeout(giveUp);
-      resolve({ answer: Buffer.concat(received).toString(), closedAfterMs: Date.now() - sentAt });
-    });
-  });
-}
-
 describe('hostile evidence uploads', () => {
   let system: TestSystem;
   let db: DataSource;
@@ -157,8 +133,7 @@ describe('hostile evidence uploads', () => {
 
   beforeAll(async () => {
     system = await startTestSystem({
-      config: { maxEvidenceFileBytes: MAX_FILE_BYTES, rateLimits: { publicPerMinute: 1_000_000, tokenPerMinute: 1_000_000 } },
-      overrideApi: (module) => module.overrideProvider(EVIDENCE_UPLOAD_IDLE_TIMEOUT_MS).useValue(IDLE_TIMEOUT_MS),
+      config: { maxEvidenceFileBytes: MAX_FILE_BYTES, bodyIdleTimeoutMs: IDLE_TIMEOUT_MS, rateLimits: { publicPerMinute: 1_000_000, tokenPerMinute: 1_000_000 } },
     });
     db = system.api.get(DataSource);
     port = (system.api.getHttpServer().address() as AddressInfo).port;
@@ -211,26 +186,27 @@ describe('hostile evidence uploads', () => {
       { bytes: PDF, filenameParams: named('../../../../../../etc/passwd') },
       { bytes: PDF, filenameParams: encodedName('..\\..\\a\u0000b.pdf') },
       { bytes: PDF, filenameParams: encodedName('invoice\u202Efdp.exe') },
-      // Parts busboy and multer do not take as files (a name that is only "..", a CR LF in the name): never stored.
+      // A name that is only path segments: kept as "file", not dropped.
       { bytes: PNG, filenameParams: encodedName('/../..') },
+      // A part busboy cannot parse as a file (a CR LF in its name ends the header): never stored.
       { bytes: PNG, filenameParams: encodedName('x.pdf\r\nContent-Type: text/html\r\n\r\n<script>alert(1)</script>') },
     ]);
     const receipt = await http().post(`/evidence-uploads/${token}`).set('Content-Type', form.contentType).send(form.body).expect(201);
     const names = (receipt.body.files as { originalName: string }[]).map((f) => f.originalName);
-    expect(names).toEqual(['passwd', 'ab.pdf', 'invoicefdp.exe']);
+    expect(names).toEqual(['passwd', 'ab.pdf', 'invoicefdp.exe', 'file']);
 
     const rows = await db.getRepository(EvidenceFileEntity).findBy({ evidenceId: receipt.body.evidenceId });
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     for (const row of rows) expect(row.storageKey).toMatch(/^[0-9a-f]{2}\/[0-9a-f-]{36}$/);
     expect(storedFiles().sort()).toEqual([...filesBefore, ...rows.map((r) => r.storageKey)].sort());
     // Nothing was written beside EVIDENCE_DIR (where ../ would have led).
     expect(readdirSync(parent).sort()).toEqual(parentBefore);
 
     // The download names the file safely: no header injection, no control or override character.
-    for (const file of receipt.body.files as { downloadPath: string }[]) {
+    for (const file of receipt.body.files as { downloadPath: string; originalName: string }[]) {
       const download = await http().get(file.downloadPath).set(fixture.coordinator).expect(200);
       expect(download.headers['content-disposition']).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%._~!$&+,;=@-]*$/);
-      expect(download.headers['content-type']).toBe('application/pdf');
+      expect(download.headers['content-type']).toBe(file.originalName === 'file' ? 'image/png' : 'application/pdf');
       expect(download.headers['x-content-type-options']).toBe('nosniff');
     }
     expect((await http().get(`/milestones/${milestoneId}/evidence`).set(fixture.coordinator).expect(200)).body.total).toBe(1);
@@ -243,7 +219,7 @@ describe('hostile evidence uploads', () => {
     const half = form.body.subarray(0, Math.floor(form.body.length / 2));
 
     for (const [url, auth] of [[`/evidence-uploads/${token}`, {}], [`/milestones/${milestoneId}/evidence`, agency]] as const) {
-      const { answer, closedAfterMs } = await stalledUpload(port, url, { 'Content-Type': form.contentType, ...auth }, half, form.body.length);
+      const { answer, closedAfterMs } = await stalledRequest(port, url, { 'Content-Type': form.contentType, ...auth }, half, form.body.length);
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
       expect(answer).toContain('application/problem+json');
       expect(answer).toContain('"field":"files"');
@@ -278,7 +254,7 @@ describe('hostile evidence uploads', () => {
     const forged = signUploadLink({ evidenceRequestId: '00000000-0000-4000-8000-000000000000', expiresAt: new Date(Date.now() + 3_600_000) }, 'not-the-secret');
     const form = evidenceForm([{ bytes: PDF, filenameParams: named('report.pdf') }]);
     // 100 MB announced, 1 kB sent: the 401 cannot wait for the rest.
-    const { answer, closedAfterMs } = await stalledUpload(port, `/evidence-uploads/${forged}`, { 'Content-Type': form.contentType, Connection: 'close' }, form.body.subarray(0, 1024), 100_000_000);
+    const { answer, closedAfterMs } = await stalledRequest(port, `/evidence-uploads/${forged}`, { 'Content-Type': form.contentType, Connection: 'close' }, form.body.subarray(0, 1024), 100_000_000);
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(closedAfterMs).toBeLessThan(IDLE_TIMEOUT_MS);
     expect(await snapshot(milestoneId)).toEqual(before);

@@ -3,11 +3,12 @@ import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getStorageToken } from '@nestjs/throttler';
-import { APP_CONFIG, type AppConfig } from '@app/config';
+import { APP_CONFIG, type AppConfig, bodyIdleTimeoutMs } from '@app/config';
 import { spendBudget } from './common/rate-limit';
 import { FixedWindowRateLimitStorage } from './common/rate-limit-storage';
 import { RejectNulPipe } from './common/reject-nul.pipe';
 import { securityHeaders } from './common/security-headers';
+import { cutOffStalledBodies } from './common/stalled-body';
 import { validationPipe } from './common/validation';
 import { cachedPageLookup } from './public-pages/public-pages.controller';
 import { PublicPagesService } from './public-pages/public-pages.service';
@@ -39,6 +40,8 @@ export function configureApp(app: INestApplication): INestApplication {
       spendBudget(storage, config, 'public', request),
     ),
   );
+  // Before any body is read (the parsers below, multer on the upload routes): a body that stalls is cut off with a 408.
+  express.use(cutOffStalledBodies(bodyIdleTimeoutMs(config)));
   app.useGlobalPipes(new RejectNulPipe(), validationPipe());
   // CSV imports arrive as text; JSON bodies keep the default parser (100 kB would be too small for a plan document).
   (app as NestExpressApplication).useBodyParser('text', { type: 'text/csv', limit: '2mb' });

@@ -39,6 +39,11 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, publicBaseUrl: 'https://monitor.example', runMigrations: false, logLevel: 'debug', temporal: { address: 'temporal:7233', taskQueue: 'q' }, evidenceDir: '/var/lib/ogp/evidence', maxEvidenceFileBytes: 1048576 });
   });
 
+  it('reads how long a request body may stall before it is cut off (30 s by default)', () => {
+    expect(loadConfig(minimal).bodyIdleTimeoutMs).toBe(30_000);
+    expect(loadConfig({ ...minimal, BODY_IDLE_TIMEOUT_SECONDS: '5' }).bodyIdleTimeoutMs).toBe(5_000);
+  });
+
   it('reads how long public reads are cached (10 s by default, 0 disables)', () => {
     expect(loadConfig(minimal).publicCacheSeconds).toBe(10);
     expect(loadConfig({ ...minimal, PUBLIC_CACHE_SECONDS: '0' }).publicCacheSeconds).toBe(0);
@@ -71,6 +76,7 @@ describe('loadConfig', () => {
     [{ IDEMPOTENCY_RETENTION_HOURS: '-1' }, 'IDEMPOTENCY_RETENTION_HOURS'],
     [{ IDEMPOTENCY_RETENTION_HOURS: '2.5' }, 'IDEMPOTENCY_RETENTION_HOURS'],
     [{ PUBLIC_CACHE_SECONDS: '-1' }, 'PUBLIC_CACHE_SECONDS'],
+    [{ BODY_IDLE_TIMEOUT_SECONDS: '0' }, 'BODY_IDLE_TIMEOUT_SECONDS'],
     [{ PUBLIC_CACHE_SECONDS: 'ten' }, 'PUBLIC_CACHE_SECONDS'],
     [{ PUBLIC_RATE_LIMIT_PER_MINUTE: '0' }, 'PUBLIC_RATE_LIMIT_PER_MINUTE'],
     [{ TOKEN_RATE_LIMIT_PER_MINUTE: 'many' }, 'TOKEN_RATE_LIMIT_PER_MINUTE'],

@@ -55,6 +55,11 @@ export interface AppConfig {
    * own address is the one rate limits count. Unset: false (the peer's address: no proxy in front).
    */
   trustProxy?: boolean | number | string;
+  /**
+   * How long (ms) a request body may send nothing before it is cut off with a 408
+   * (BODY_IDLE_TIMEOUT_SECONDS); unset: DEFAULT_BODY_IDLE_TIMEOUT_MS. See bodyIdleTimeoutMs.
+   */
+  bodyIdleTimeoutMs?: number;
 }
 
 /** Requests one client (IP address; IPv6 by /64) may make per minute, in fixed one-minute windows; more get 429 with Retry-After. */
@@ -106,6 +111,12 @@ export const DEFAULT_PUBLIC_CACHE_SECONDS = 10;
  * agency uploading evidence). A load test from one address must raise them (PUBLIC_RATE_LIMIT_PER_MINUTE).
  */
 export const RATE_LIMIT_DEFAULTS: Readonly<RateLimitConfig> = { publicPerMinute: 600, tokenPerMinute: 120 };
+/**
+ * A body that sends nothing for 30 s is cut off: a client that sends the headers and part of a
+ * body, then stalls, would otherwise hold the connection and what was buffered for Node's
+ * requestTimeout (300 s).
+ */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 30_000;
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -158,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tokenPerMinute: positiveInteger(env, 'TOKEN_RATE_LIMIT_PER_MINUTE', RATE_LIMIT_DEFAULTS.tokenPerMinute),
     },
     trustProxy: trustProxy(env.TRUST_PROXY),
+    bodyIdleTimeoutMs: positiveInteger(env, 'BODY_IDLE_TIMEOUT_SECONDS', DEFAULT_BODY_IDLE_TIMEOUT_MS / 1000) * 1000,
   };
 }
 
@@ -204,6 +216,11 @@ export function subscriberConfig(config: Pick<AppConfig, 'subscribers' | 'upload
 }
 
 /** The rate limits of a configuration (RATE_LIMIT_DEFAULTS when unset). */
+/** The body idle timeout in ms (DEFAULT_BODY_IDLE_TIMEOUT_MS when the config leaves it out). */
+export function bodyIdleTimeoutMs(config: Pick<AppConfig, 'bodyIdleTimeoutMs'>): number {
+  return config.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
+}
+
 export function rateLimitConfig(config: Pick<AppConfig, 'rateLimits'>): RateLimitConfig {
   return config.rateLimits ?? { ...RATE_LIMIT_DEFAULTS };
 }
