@@ -4,56 +4,23 @@
  * arrived, the outbox marks it unconfirmed for the coordinator, and the milestone goes on.
  * Runs the real worker binary (dist/, built by `npm test`) as a child process.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { createPlanFixture, eventually, secondsPolicy } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
-
-const WORKER = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
+import { WorkerProcess } from '../support/worker-process';
 
 describe('worker killed between sending an email and recording it', () => {
   let system: TestSystem;
-  let worker: ChildProcess | undefined;
+  let worker: WorkerProcess;
 
   beforeAll(async () => {
-    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` first (npm test does).`);
     system = await startTestSystem({ worker: false });
+    worker = new WorkerProcess(system.config);
   });
 
   afterAll(async () => {
-    await stopWorker('SIGTERM');
+    await worker?.stop('SIGTERM');
     await system?.close();
   });
-
-  function startWorker(): ChildProcess {
-    const { config } = system;
-    worker = spawn(process.execPath, [WORKER], {
-      env: {
-        ...process.env,
-        DATABASE_URL: config.databaseUrl,
-        TEMPORAL_ADDRESS: config.temporal.address,
-        TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-        SMTP_URL: config.smtpUrl,
-        UPLOAD_LINK_SECRET: config.uploadLinkSecret,
-        ADMIN_TOKEN: config.adminToken,
-        PUBLIC_BASE_URL: config.publicBaseUrl,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    return worker;
-  }
-
-  function stopWorker(signal: NodeJS.Signals): Promise<void> {
-    const child = worker;
-    worker = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill(signal);
-    });
-  }
 
   it('delivers exactly one copy, marks it unconfirmed, and the milestone workflow carries on', async () => {
     const fixture = await createPlanFixture(system, { language: 'en', policy: secondsPolicy({ evidenceRequestLeadSeconds: 600, reminderIntervalSeconds: 3600, maxReminders: 0, escalationGraceSeconds: 3600 }) });
@@ -61,10 +28,10 @@ describe('worker killed between sending an email and recording it', () => {
     system.mail.beforeAccept = async (mail) => {
       if (!killed && mail.envelopeTo.includes(fixture.agencyEmail)) {
         killed = true;
-        await stopWorker('SIGKILL'); // the message is stored here; the worker never hears "250 OK"
+        await worker.stop('SIGKILL'); // the message is stored here; the worker never hears "250 OK"
       }
     };
-    startWorker();
+    await worker.start();
     const created = await system
       .http()
       .post(`/commitments/${fixture.commitmentId}/milestones`)
@@ -75,7 +42,7 @@ describe('worker killed between sending an email and recording it', () => {
     await system.mail.waitFor((m) => m.envelopeTo.includes(fixture.agencyEmail), 30_000);
     await eventually(async () => killed, (k) => k, 30_000);
     system.mail.beforeAccept = undefined;
-    startWorker();
+    await worker.start();
 
     // The server retries the send activity on the new worker once the dead one misses its heartbeat.
     const outbox = await eventually(
