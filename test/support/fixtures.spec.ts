@@ -31,6 +31,16 @@ describe('eventually', () => {
     expect(n).toBeGreaterThan(1);
   });
 
+  it('reports the last value read before a read that threw, when time runs out on an error', async () => {
+    let n = 0;
+    const read = async () => {
+      if (++n > 2) throw new Error('query timed out');
+      return { status: 'open' };
+    };
+    const waited = eventually(read, (value) => value.status === 'closed', { timeoutMs: 50, everyMs: 5 });
+    await expect(waited).rejects.toThrow(/last error: Error: query timed out; last value \(\d+ s before\): \{"status":"open"\}/);
+  });
+
   it('accepts a value once `read` stops throwing', async () => {
     let n = 0;
     const read = async () => {

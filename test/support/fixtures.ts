@@ -77,17 +77,19 @@ export interface EventuallyOptions {
 /**
  * Polls `read` until `accept` holds and returns that value. A read (or an `accept`) that throws
  * counts as "not yet". When the time is up it throws, saying what it waited for and what it last
- * saw: the last value read (JSON, truncated) or the last error.
+ * saw: the last value read (JSON, truncated), or the last error and the last value read before it.
  * `options` may be just the timeout in ms; `everyMs` is then the fourth argument.
  */
 export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, options: number | EventuallyOptions = {}, everyMs?: number): Promise<T> {
   const { timeoutMs = 20_000, everyMs: pause = everyMs ?? 200, description } = typeof options === 'number' ? { timeoutMs: options } : options;
   const started = Date.now();
   let last: { value: T } | { error: unknown } | undefined;
+  let lastValue: { value: T; at: number } | undefined;
   for (;;) {
     try {
       const value = await read();
       last = { value };
+      lastValue = { value, at: Date.now() };
       if (accept(value)) return value;
     } catch (error) {
       last = { error };
@@ -95,7 +97,11 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
     if (Date.now() - started >= timeoutMs) break;
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
-  const seen = last && 'value' in last ? `last value: ${describeValue(last.value)}` : `last error: ${describeError(last && 'error' in last ? last.error : undefined)}`;
+  // When the last read failed, the last value read before it still says how far things got.
+  const seen =
+    last && 'value' in last
+      ? `last value: ${describeValue(last.value)}`
+      : `last error: ${describeError(last && 'error' in last ? last.error : undefined)}${lastValue ? `; last value (${Math.round((Date.now() - lastValue.at) / 1000)} s before): ${describeValue(lastValue.value)}` : ''}`;
   throw new Error(`Timed out after ${Date.now() - started} ms waiting for ${description ?? 'a value accepted by ' + (accept.name || 'the predicate')}; ${seen}`, {
     cause: last && 'error' in last ? last.error : undefined,
   });
