@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, BODY_IDLE_TIMEOUT_SECONDS: '5' }).bodyIdleTimeoutMs).toBe(5_000);
   });
 
+  it('reads how many workflow runs the worker keeps in memory (500 by default)', () => {
+    expect(loadConfig(minimal).temporal.maxCachedWorkflows).toBe(500);
+    expect(loadConfig({ ...minimal, WORKER_MAX_CACHED_WORKFLOWS: '2000' }).temporal.maxCachedWorkflows).toBe(2000);
+  });
+
   it('reads how long public reads are cached (10 s by default, 0 disables)', () => {
     expect(loadConfig(minimal).publicCacheSeconds).toBe(10);
     expect(loadConfig({ ...minimal, PUBLIC_CACHE_SECONDS: '0' }).publicCacheSeconds).toBe(0);
@@ -77,6 +82,7 @@ describe('loadConfig', () => {
     [{ IDEMPOTENCY_RETENTION_HOURS: '2.5' }, 'IDEMPOTENCY_RETENTION_HOURS'],
     [{ PUBLIC_CACHE_SECONDS: '-1' }, 'PUBLIC_CACHE_SECONDS'],
     [{ BODY_IDLE_TIMEOUT_SECONDS: '0' }, 'BODY_IDLE_TIMEOUT_SECONDS'],
+    [{ WORKER_MAX_CACHED_WORKFLOWS: '0' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
     [{ PUBLIC_CACHE_SECONDS: 'ten' }, 'PUBLIC_CACHE_SECONDS'],
     [{ PUBLIC_RATE_LIMIT_PER_MINUTE: '0' }, 'PUBLIC_RATE_LIMIT_PER_MINUTE'],
     [{ TOKEN_RATE_LIMIT_PER_MINUTE: 'many' }, 'TOKEN_RATE_LIMIT_PER_MINUTE'],

@@ -25,6 +25,12 @@ export interface AppConfig {
      * instead of bundling workflows/src itself, which makes it start faster. Unset: it bundles.
      */
     workflowBundlePath?: string;
+    /**
+     * Worker only: how many workflow runs it keeps in memory between their tasks (WORKER_MAX_CACHED_WORKFLOWS).
+     * A run not kept is rebuilt from its history on its next task (a milestone's is short). Bounds the
+     * worker's memory whatever the number of live workflows: about 0.5 MiB each. Unset: DEFAULT_MAX_CACHED_WORKFLOWS.
+     */
+    maxCachedWorkflows?: number;
   };
   smtpUrl: string;
   mailFrom: string;
@@ -117,6 +123,8 @@ export const RATE_LIMIT_DEFAULTS: Readonly<RateLimitConfig> = { publicPerMinute:
  * requestTimeout (300 s).
  */
 export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 30_000;
+/** Workflow runs a worker keeps in memory: the SDK's default grows with the heap (about 2,300 on a 4 GiB heap), too many for a 1 GiB worker. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
@@ -153,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signalTimeoutSeconds: positiveInteger(env, 'TEMPORAL_SIGNAL_TIMEOUT_SECONDS', 10),
       updateTimeoutSeconds: positiveInteger(env, 'TEMPORAL_UPDATE_TIMEOUT_SECONDS', 15),
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
+      maxCachedWorkflows: positiveInteger(env, 'WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS),
     },
     smtpUrl: required(env, 'SMTP_URL'),
     mailFrom: env.MAIL_FROM ?? 'OGP Local Monitor <monitor@localhost>',

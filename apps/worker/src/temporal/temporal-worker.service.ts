@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, DEFAULT_MAX_CACHED_WORKFLOWS } from '@app/config';
 import { ensureSearchAttributes, Schedules } from '@app/temporal';
 import { CheckInActivities } from '../activities/check-in.activities';
 import { DigestActivities } from '../activities/digest.activities';
@@ -44,6 +44,8 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnApplicat
       taskQueue: this.config.temporal.taskQueue,
       // A prebuilt bundle (WORKFLOW_BUNDLE_PATH, e.g. the one the tests build once per run) skips bundling at start.
       ...(this.config.temporal.workflowBundlePath ? { workflowBundle: { codePath: this.config.temporal.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+      // Bounded so the worker's memory does not grow with the number of live workflows (see BENCHMARKS.md, scale).
+      maxCachedWorkflows: this.config.temporal.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       activities: { ...bindActivities(this.milestoneActivities), ...bindActivities(this.housekeepingActivities), ...bindActivities(this.checkInActivities), ...bindActivities(this.digestActivities) },
     });
     this.running = this.worker.run();
