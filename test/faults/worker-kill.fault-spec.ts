@@ -19,6 +19,10 @@
  * is `unconfirmed` (listed for the coordinator) and it arrived at most once; nothing arrived twice.
  */
 import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DataSource } from 'typeorm';
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { MeetingCalendar } from '../../libs/domain/src';
@@ -446,7 +450,9 @@ async function logWorkflowTaskTroubles(system: TestSystem, workflowIds: string[]
       const troubles = (history.events ?? [])
         .filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes)
         .map((e) => `event ${e.eventId}: ${e.workflowTaskFailedEventAttributes ? `failed (${e.workflowTaskFailedEventAttributes.cause}): ${e.workflowTaskFailedEventAttributes.failure?.message}` : 'timed out'}`);
-      log(`${workflowId}: ${history.events?.length} events; workflow task troubles: ${troubles.length ? troubles.join(' | ') : 'none'}`);
+      const file = path.join(tmpdir(), `worker-kill-${workflowId}.json`);
+      writeFileSync(file, JSON.stringify(historyToJSON(history)));
+      log(`${workflowId}: ${history.events?.length} events; workflow task troubles: ${troubles.length ? troubles.join(' | ') : 'none'}; history in ${file}`);
     } catch (error) {
       log(`${workflowId}: history not read (${String(error)})`);
     }

@@ -114,11 +114,22 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     setHandler(resolveEscalationUpdate, resolve.handler, { validator: resolve.validator });
   }
 
+  /**
+   * Workflow time, never behind a timer that has fired. The SDK (1.24) can run the code after a fired
+   * timer with the previous workflow task's time: a query answered by a worker that rebuilt the run
+   * from history while the next task still waited for a dead worker's sticky queue. A later replay
+   * runs it with the task's own time. Deciding with `workflowNow()` takes the same branch in both;
+   * in every other run it equals Date.now() (found by test/faults/worker-kill.fault-spec.ts).
+   */
+  let firedUpTo = 0;
+  const workflowNow = () => Math.max(Date.now(), firedUpTo);
+
   /** Waits until `at` or until `interrupted()`; true when interrupted. */
   const waitUntil = async (purpose: string, at: Date, interrupted: () => boolean): Promise<boolean> => {
     state.nextTimer = { purpose, at: at.toISOString() };
-    const ms = at.getTime() - Date.now();
+    const ms = at.getTime() - workflowNow();
     const result = interrupted() || (ms > 0 && (await condition(interrupted, ms)));
+    if (!result) firedUpTo = Math.max(firedUpTo, at.getTime());
     state.nextTimer = null;
     return result;
   };
@@ -191,7 +202,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       }
       if (await waitUntil(timers.next.purpose, timers.next.at, m.interrupted)) continue;
 
-      const now = Date.now();
+      const now = workflowNow();
       if (timers.overdueAt && now >= timers.overdueAt.getTime()) {
         const changed = await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Overdue, onlyFrom: [MilestoneStatus.EvidenceRequested] });
         if (changed && !m.finished()) {
