@@ -8,7 +8,7 @@ import * as path from 'node:path';
 const [name] = process.argv.slice(2);
 const file = name ? path.join(__dirname, `${name}.bench.ts`) : '';
 if (!name || !existsSync(file)) {
-  console.error(`usage: npm run bench -- <name> [args...]; benchmarks: digest, public`);
+  console.error(`usage: npm run bench -- <name> [args...]; benchmarks: digest, public, scale`);
   process.exit(2);
 }
 require(file);
