@@ -405,9 +405,9 @@ async function main(): Promise<void> {
     if (Date.now() > requestFrom) log(`  note: the probes ran ${((Date.now() - requestFrom) / 1000).toFixed(0)} s into the burst (raise BENCH_START_BUDGET_SECONDS).`);
     // BENCH_BURST_MAX_SECONDS bounds the wait: the emails sent by then give the sustained rate and the projected time.
     const burstMaxMs = process.env.BENCH_BURST_MAX_SECONDS ? Number(process.env.BENCH_BURST_MAX_SECONDS) * 1000 : Math.max(600_000, milestones * 60);
-    const timeoutMs = lastRequestDue + REMINDER_SECONDS * 1000 + burstMaxMs - Date.now();
     const emailsBefore = sink.total();
     await sleep(Math.max(0, requestFrom - Date.now()));
+    const timeoutMs = lastRequestDue + REMINDER_SECONDS * 1000 + burstMaxMs - Date.now();
     const allReminded = await until('first reminders received', timeoutMs, countReceived(reminderId), milestones, 2000).catch(async (error: Error) => {
       const seconds = (Date.now() - requestFrom) / 1000;
       const sent = sink.total() - emailsBefore;
