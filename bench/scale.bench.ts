@@ -383,6 +383,11 @@ async function main(): Promise<void> {
     );
     if (openDone > requestFrom) log(`  note: the start phase ran ${((openDone - requestFrom) / 1000).toFixed(0)} s past the first request's due instant (raise BENCH_START_BUDGET_SECONDS).`);
 
+    /** The closing figures, then every result line again as one block to copy. */
+    const finish = () => {
+      result(`Worker peak RSS (VmHWM): ${mib(memory.peak())}. Emails received: ${sink.total()}. Load average at the end ${load()}. Bench ran ${((Date.now() - benchStarted) / 60_000).toFixed(1)} min.`);
+      console.log(['', ...lines].join('\n'));
+    };
     const countReceived = (ids: Map<string, string>) => async () => [...ids.values()].filter((id) => sink.received.has(id)).length;
     // 3. Probes, with every milestone workflow live and waiting (their requests fall due after the start budget).
     if (probePlan) {
@@ -418,9 +423,7 @@ async function main(): Promise<void> {
       return undefined;
     });
     if (allReminded === undefined) {
-      result(`Worker peak RSS (VmHWM): ${mib(memory.peak())}. Emails received: ${sink.total()}. Load average at the end ${load()}. Bench ran ${((Date.now() - benchStarted) / 60_000).toFixed(1)} min.`);
-      console.log(['', ...lines].join('\n'));
-      return;
+      return finish();
     }
     const rssAfterReminders = memory.now();
     const requestDelays = [...requestAt].map(([id, at]) => sink.received.get(requestId.get(id)!)! - at);
@@ -429,8 +432,7 @@ async function main(): Promise<void> {
     result(`  burst, request due → email: ${delays(requestDelays)}`);
     result(`  burst, reminder (≥ request email + ${REMINDER_SECONDS} s) → email: ${delays(reminderDelays)}`);
 
-    result(`Worker peak RSS (VmHWM): ${mib(memory.peak())}. Emails received: ${sink.total()}. Load average at the end ${load()}. Bench ran ${((Date.now() - benchStarted) / 60_000).toFixed(1)} min.`);
-    console.log(['', ...lines].join('\n'));
+    finish();
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error) => log(`while stopping: ${String(error)}`));
   }
