@@ -56,6 +56,7 @@ describe('continue-as-new of long-lived workflows', () => {
       raiseEscalation: async (input) => ({ escalationId: `escalation-${input.level}` }),
       closeMilestoneWithoutEvidence: async () => undefined,
       updateEscalation: async () => undefined,
+      readClock: async () => Date.now(),
     };
     const taskQueue = `can-${randomUUID()}`;
     const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: workflowBundle(), activities });

@@ -31,6 +31,11 @@ describe('workflow replay of recorded histories', () => {
         'milestone-v4-overdue-escalated-resolved-kept-open.json',
         'milestone-v4-closed-without-evidence.json',
         'milestone-v4-child-of-commitment-cancelled.json',
+        // with the clock-from-history patch
+        'milestone-v5-evidence-returned-then-accepted.json',
+        'milestone-v5-overdue-escalated-resolved-kept-open.json',
+        'milestone-v5-closed-without-evidence.json',
+        'milestone-v5-child-of-commitment-cancelled.json',
         'commitment-v1-follow-replan-cancel.json',
         'housekeeping-v1.json',
         // the Dialogue Board workflows as first written: a schedule run (and a repeated one), a
@@ -50,6 +55,39 @@ describe('workflow replay of recorded histories', () => {
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')));
     await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, file)).resolves.toBeUndefined();
+  });
+
+  /**
+   * A worker may run a workflow task with another time than the replay will (SDK 1.24: the previous
+   * task's time, after a worker was killed; see milestone.workflow.ts). Runs with the
+   * clock-from-history patch must issue the same commands whatever time each task ran with: here every
+   * task's recorded start time is moved (to the previous task's, or seconds later, past the next
+   * deadlines of a seconds-level policy) and the history must still replay.
+   */
+  describe('the milestone workflow decides without the task clock', () => {
+    const shifts: [string, (times: number[]) => number[]][] = [
+      ['each task run with the previous task time', (times) => times.map((t, i) => (i === 0 ? t : times[i - 1]))],
+      ['each task run 5 s late', (times) => times.map((t) => t + 5000)],
+      ['each task run 1.5 s late', (times) => times.map((t) => t + 1500)],
+    ];
+    const withTaskTimes = (file: string, shift: (times: number[]) => number[]) => {
+      const json = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8')) as { events: { eventType: string; eventTime: string }[] };
+      const started = json.events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_STARTED');
+      const moved = shift(started.map((e) => Date.parse(e.eventTime)));
+      started.forEach((e, i) => (e.eventTime = new Date(moved[i]).toISOString()));
+      return historyFromJSON(json);
+    };
+    const v5 = files.filter((f) => f.startsWith('milestone-v5-'));
+
+    it.each(v5.flatMap((file) => shifts.map(([name, shift]) => [file, name, shift] as const)))('%s replays with %s', async (file, name, shift) => {
+      await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, withTaskTimes(file, shift), `${file} ${name}`)).resolves.toBeUndefined();
+    });
+
+    it('a run from before the patch fails the same check (so the check can fail)', async () => {
+      const [, late] = shifts[1];
+      const history = withTaskTimes('milestone-v4-overdue-escalated-resolved-kept-open.json', late);
+      await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, 'v4 late')).rejects.toBeInstanceOf(DeterminismViolationError);
+    });
   });
 
   it('fails when the workflow schedules its commands in another order', async () => {

@@ -37,6 +37,7 @@ export const scenarioActivities: MilestoneActivities & HousekeepingActivities = 
   raiseEscalation: async (input) => ({ escalationId: `escalation-${input.cycle}-${input.level}` }),
   closeMilestoneWithoutEvidence: async () => undefined,
   updateEscalation: async () => undefined,
+  readClock: async () => Date.now(),
 };
 
 export interface Scenario {
@@ -72,11 +73,12 @@ async function commitmentWithMilestones(client: Client, taskQueue: string, name:
 
 /**
  * Histories named milestone-v1-* predate the lifecycle-v2 patch, milestone-v2-* the search-attributes
- * patch, milestone-v3-* the commitment workflow and the close-on-imb-resolution patch; they stay as recorded.
+ * patch, milestone-v3-* the commitment workflow and the close-on-imb-resolution patch, milestone-v4-*
+ * the clock-from-history patch; they stay as recorded.
  */
 export const SCENARIOS: Scenario[] = [
   {
-    name: 'milestone-v4-evidence-returned-then-accepted',
+    name: 'milestone-v5-evidence-returned-then-accepted',
     async run(client, taskQueue) {
       const input = milestone('evidence-on-time', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 60 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -92,7 +94,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'milestone-v4-overdue-escalated-resolved-kept-open',
+    name: 'milestone-v5-overdue-escalated-resolved-kept-open',
     async run(client, taskQueue) {
       const input = milestone('late', 2, { evidenceRequestLeadSeconds: 2, reminderIntervalSeconds: 1, maxReminders: 2, escalationGraceSeconds: 1, secondLevelEscalationSeconds: 1 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -111,7 +113,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'milestone-v4-closed-without-evidence',
+    name: 'milestone-v5-closed-without-evidence',
     async run(client, taskQueue) {
       const input = milestone('never-delivered', 1, { evidenceRequestLeadSeconds: 1, reminderIntervalSeconds: 3600, maxReminders: 0, escalationGraceSeconds: 0, secondLevelEscalationSeconds: 3600 });
       const workflowId = `milestone-${input.milestoneId}-${Date.now()}`;
@@ -142,7 +144,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'milestone-v4-child-of-commitment-cancelled',
+    name: 'milestone-v5-child-of-commitment-cancelled',
     async run(client, taskQueue) {
       const { handle, milestones, signal } = await commitmentWithMilestones(client, taskQueue, 'child', [3600]);
       await signal(cancelMilestoneSignal, { milestoneId: milestones[0].milestoneId, reason: 'Merged into another milestone' });

@@ -231,14 +231,14 @@ export class MilestoneLifecycle {
     if (this.lifecycleV2) this.state.cycleDueAt = this.cycleDueAt().toISOString();
   }
 
-  requestSent(): void {
+  requestSent(at = new Date()): void {
     this.record('evidence_requested', { cycle: this.state.cycle });
-    this.lastSentAt = new Date();
+    this.lastSentAt = at;
   }
 
   /** A replanning moved the deadline of an overdue milestone into the future. */
-  mayGoBackToRequested(): boolean {
-    return this.state.status === MilestoneStatus.Overdue && Date.now() < this.cycleDueAt().getTime();
+  mayGoBackToRequested(now = Date.now()): boolean {
+    return this.state.status === MilestoneStatus.Overdue && now < this.cycleDueAt().getTime();
   }
 
   backToRequested(): void {
@@ -256,9 +256,9 @@ export class MilestoneLifecycle {
     return this.state.remindersSent;
   }
 
-  reminderSent(): void {
+  reminderSent(at = new Date()): void {
     this.record('reminder_sent', { reminderNumber: this.state.remindersSent });
-    this.lastSentAt = new Date();
+    this.lastSentAt = at;
   }
 
   /** The timers of the open request cycle (from the domain); escalations only for runs that have them. */
@@ -276,8 +276,8 @@ export class MilestoneLifecycle {
 
   // Escalations
 
-  escalated(escalationId: string, level: number, reason: 'overdue' | 'returned_again'): void {
-    this.state.escalation = { id: escalationId, level, status: 'open', raisedAt: new Date().toISOString() };
+  escalated(escalationId: string, level: number, reason: 'overdue' | 'returned_again', at = new Date()): void {
+    this.state.escalation = { id: escalationId, level, status: 'open', raisedAt: at.toISOString() };
     this.record('escalated', { level, reason, escalationId });
   }
 

@@ -165,4 +165,9 @@ export interface MilestoneActivities {
   closeMilestoneWithoutEvidence(input: { milestoneId: string; escalationId: string; by: string; reason: string }): Promise<void>;
   /** Records the IMB's acknowledgement, recommendation or resolution. */
   updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void>;
+  /**
+   * The worker's clock (ms since the epoch), called as a local activity: its result is recorded in the
+   * history, so a replay decides with the same instant as the run it replays (see milestone.workflow.ts).
+   */
+  readClock(): Promise<number>;
 }

@@ -1,4 +1,16 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { escalatesReturnedEvidence, EscalationAction, escalationLevelDue, MilestoneStatus } from '../../../libs/domain/src';
 import { milestoneClosedSignal } from '../commitment/commitment.messages';
 import {
@@ -34,6 +46,9 @@ const mail = proxyActivities<MilestoneActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+/** The clock, read as a local activity: no round trip to the server, and its result is kept in the history. */
+const clock = proxyLocalActivities<Pick<MilestoneActivities, 'readClock'>>({ startToCloseTimeout: '10 seconds' });
+
 /**
  * Follows one milestone from its start to its close: asks the responsible agency for evidence a lead
  * time before the due date, reminds on the policy's cadence, marks it overdue when the due date
@@ -49,11 +64,23 @@ const mail = proxyActivities<MilestoneActivities>({
  *
  * Runs started before the review/escalation lifecycle existed (no `lifecycle-v2` marker in their
  * history) keep their old path: they end when evidence arrives.
+ *
+ * Time. With SDK 1.24 the code after an event the worker has not yet answered (a fired timer, a
+ * finished activity) can run with the previous workflow task's time: a query answered by a worker
+ * that rebuilt the run from history while the next task still waited for a dead worker's sticky
+ * queue. A later replay runs that code with the task's own time, so a decision that compares a
+ * deadline with Date.now() can go the other way there and fail with a nondeterminism error (found
+ * by test/faults/worker-kill.fault-spec.ts). Runs with the `clock-from-history` marker therefore
+ * never let the clock choose a command: every wait starts a timer (of at least 1 ms), the deadlines
+ * due at a wake-up are those up to the fired timer's instant, and the instants the workflow keeps
+ * (a request or reminder sent, an escalation raised, evidence returned) come from `readClock`,
+ * whose result the history records. Older runs keep Date.now().
  */
 export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<MilestoneState> {
   const lifecycleV2 = patched('lifecycle-v2');
   /** Keeps the status and due date search attributes current (runs started before this do not). */
   const searchAttributes = patched('search-attributes');
+  const clockFromHistory = patched('clock-from-history');
   const { milestoneId } = input;
   const m = new MilestoneLifecycle(input, lifecycleV2);
   const { state } = m;
@@ -114,28 +141,30 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
     setHandler(resolveEscalationUpdate, resolve.handler, { validator: resolve.validator });
   }
 
-  /**
-   * Workflow time, never behind a timer that has fired. The SDK (1.24) can run the code after a fired
-   * timer with the previous workflow task's time: a query answered by a worker that rebuilt the run
-   * from history while the next task still waited for a dead worker's sticky queue. A later replay
-   * runs it with the task's own time. Deciding with `workflowNow()` takes the same branch in both;
-   * in every other run it equals Date.now() (found by test/faults/worker-kill.fault-spec.ts).
-   */
-  let firedUpTo = 0;
-  const workflowNow = () => Math.max(Date.now(), firedUpTo);
+  /** The latest instant the run knows from its history: a fired timer's, or a `readClock` result. */
+  let knownNow = 0;
+  /** Workflow time, never behind a timer that has fired (in runs without `clock-from-history`, the partial fix of the same fault). */
+  const workflowNow = () => Math.max(Date.now(), knownNow);
+  /** The time to keep and decide by: the recorded clock (never behind a fired timer), or Date.now() in older runs. */
+  const readNow = async (): Promise<Date> => {
+    if (!clockFromHistory) return new Date();
+    knownNow = Math.max(knownNow, await clock.readClock());
+    return new Date(knownNow);
+  };
 
   /** Waits until `at` or until `interrupted()`; true when interrupted. */
   const waitUntil = async (purpose: string, at: Date, interrupted: () => boolean): Promise<boolean> => {
     state.nextTimer = { purpose, at: at.toISOString() };
     const ms = at.getTime() - workflowNow();
-    const result = interrupted() || (ms > 0 && (await condition(interrupted, ms)));
-    if (!result) firedUpTo = Math.max(firedUpTo, at.getTime());
+    // A past instant still gets a timer (of 1 ms) when the clock is not to choose the commands.
+    const result = interrupted() || ((ms > 0 || clockFromHistory) && (await condition(interrupted, Math.max(ms, 1))));
+    if (!result) knownNow = Math.max(knownNow, at.getTime());
     state.nextTimer = null;
     return result;
   };
-  const escalate = async (level: number, reason: 'overdue' | 'returned_again') => {
+  const escalate = async (level: number, reason: 'overdue' | 'returned_again', at?: Date) => {
     const { escalationId } = await mail.raiseEscalation({ milestoneId, cycle: state.cycle, level, reason });
-    m.escalated(escalationId, level, reason);
+    m.escalated(escalationId, level, reason, at);
   };
 
   if (!input.resume) {
@@ -174,7 +203,7 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       m.requestOpened(evidenceRequestId);
       const returnedComments = m.returnedComments;
       await mail.sendEvidenceRequestEmail(returnedComments ? { evidenceRequestId, reminderNumber: 0, returnedComments } : { evidenceRequestId, reminderNumber: 0 });
-      m.requestSent();
+      m.requestSent(await readNow());
       publish();
     }
 
@@ -190,7 +219,9 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       }
       if (m.rearm) {
         m.rearm = false;
-        if (m.mayGoBackToRequested()) {
+        // Whether the clock is read depends on the state only, never on the clock.
+        const now = clockFromHistory && state.status === MilestoneStatus.Overdue ? (await readNow()).getTime() : Date.now();
+        if (m.mayGoBackToRequested(now)) {
           await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.EvidenceRequested, onlyFrom: [MilestoneStatus.Overdue] });
           m.backToRequested();
         }
@@ -202,7 +233,8 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       }
       if (await waitUntil(timers.next.purpose, timers.next.at, m.interrupted)) continue;
 
-      const now = workflowNow();
+      // Decide from the fired timer's instant: a deadline passed since has its own timer next time round.
+      const now = clockFromHistory ? timers.next.at.getTime() : workflowNow();
       if (timers.overdueAt && now >= timers.overdueAt.getTime()) {
         const changed = await activities.setMilestoneStatus({ milestoneId, status: MilestoneStatus.Overdue, onlyFrom: [MilestoneStatus.EvidenceRequested] });
         if (changed && !m.finished()) {
@@ -211,11 +243,11 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
         }
       }
       const level = escalationLevelDue(timers, now);
-      if (level && !m.finished()) await escalate(level, 'overdue');
+      if (level && !m.finished()) await escalate(level, 'overdue', clockFromHistory ? await readNow() : undefined);
       if (timers.reminderAt && now >= timers.reminderAt.getTime() && !m.finished()) {
         const reminderNumber = m.nextReminder();
         await mail.sendEvidenceRequestEmail({ evidenceRequestId: m.evidenceRequestId, reminderNumber });
-        m.reminderSent();
+        m.reminderSent(await readNow());
       }
     }
     if (m.cancelled || !lifecycleV2) break;
@@ -242,9 +274,10 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
       break;
     }
     // Returned: a new cycle with its own deadline; evidence returned a second time goes to the IMB.
-    m.returnEvidence(decision, new Date());
+    const returnedAt = await readNow();
+    m.returnEvidence(decision, returnedAt);
     if (escalatesReturnedEvidence(m.returns, state.escalation)) {
-      await escalate(1, 'returned_again');
+      await escalate(1, 'returned_again', clockFromHistory ? returnedAt : undefined);
     }
   }
 

@@ -226,6 +226,11 @@ export class MilestoneActivities implements MilestoneActivitiesContract {
     });
   }
 
+  /** Called by the workflow as a local activity; see MilestoneActivities['readClock']. */
+  async readClock(): Promise<number> {
+    return Date.now();
+  }
+
   async updateEscalation(input: { action: 'acknowledge' | 'recommend' | 'resolve' } & EscalationActionInput): Promise<void> {
     const now = new Date();
     const changes: Partial<EscalationEntity> =
