@@ -45,18 +45,8 @@ module.exports = {
     { ...common, ...servers, displayName: 'e2e', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
     // Public pages in Debian's headless Chromium (playwright-core with executablePath; nothing downloaded), over the same servers.
     { ...common, ...servers, displayName: 'browser', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'], slowTestThreshold: 60 },
-    // Faults (issue #12): real servers of the file's own (a Temporal dev server, an embedded PostgreSQL) stopped and started again mid-run.
-    // The worker-kill test runs only with WORKER_KILL_TEST=1 until the milestone workflow's remaining
-    // nondeterminism under kills is fixed (two deadlines due within one outage: README "Known issues").
-    {
-      ...common,
-      ...servers,
-      displayName: 'faults',
-      setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'],
-      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
-      testPathIgnorePatterns: process.env.WORKER_KILL_TEST === '1' ? [] : ['/worker-kill\\.fault-spec\\.ts$'],
-      slowTestThreshold: 120,
-    },
+    // Faults (issue #12): real processes (the worker, a Temporal dev server, an embedded PostgreSQL, the SMTP relay) killed or stopped mid-run.
+    { ...common, ...servers, displayName: 'faults', setupFiles: ['<rootDir>/test/setup/quiet-temporal.ts'], testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'], slowTestThreshold: 120 },
   ],
   testTimeout: 60_000,
 };

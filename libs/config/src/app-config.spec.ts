@@ -45,7 +45,7 @@ describe('loadConfig', () => {
   });
 
   it('reads how many workflow runs the worker keeps in memory (500 by default)', () => {
-    expect(loadConfig(minimal).temporal.maxCachedWorkflows).toBe(500);
+    expect(loadConfig(minimal).temporal.maxCachedWorkflows).toBe(250);
     expect(loadConfig({ ...minimal, WORKER_MAX_CACHED_WORKFLOWS: '2000' }).temporal.maxCachedWorkflows).toBe(2000);
   });
 

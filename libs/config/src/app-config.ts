@@ -124,7 +124,7 @@ export const RATE_LIMIT_DEFAULTS: Readonly<RateLimitConfig> = { publicPerMinute:
  */
 export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 30_000;
 /** Workflow runs a worker keeps in memory: the SDK's default grows with the heap (about 2,300 on a 4 GiB heap), too many for a 1 GiB worker. */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 /** File sizes are stored as PostgreSQL `int`. */
 const MAX_INT4 = 2_147_483_647;
 
