@@ -379,7 +379,7 @@ async function main(): Promise<void> {
     const startSeconds = (openDone - startedAt) / 1000;
     const rssAfterStart = memory.now();
     result(
-      `Milestones: ${milestones} handed over in ${callsSeconds.toFixed(1)} s (${(milestones / callsSeconds).toFixed(0)}/s); all workflows started after ${runningSeconds.toFixed(1)} s (${(milestones / runningSeconds).toFixed(0)}/s, ${(noopSeconds / runningSeconds).toFixed(2)}× the no-op rate (NaN: BENCH_SKIP_NOOP)); all past their first activity after ${startSeconds.toFixed(1)} s (${(milestones / startSeconds).toFixed(0)}/s, ${(noopSeconds / startSeconds).toFixed(2)}×); calls ${(noopCalls / callsSeconds).toFixed(2)}× the no-op's. Worker RSS ${mib(rssAfterStart)}.`,
+      `Milestones: ${milestones} handed over in ${callsSeconds.toFixed(1)} s (${(milestones / callsSeconds).toFixed(0)}/s); all workflows started after ${runningSeconds.toFixed(1)} s (${(milestones / runningSeconds).toFixed(0)}/s, ${(noopSeconds / runningSeconds).toFixed(2)}× the no-op rate${process.env.BENCH_SKIP_NOOP ? ', none measured: BENCH_SKIP_NOOP' : ''}); all past their first activity after ${startSeconds.toFixed(1)} s (${(milestones / startSeconds).toFixed(0)}/s, ${(noopSeconds / startSeconds).toFixed(2)}×); calls ${(noopCalls / callsSeconds).toFixed(2)}× the no-op's. Worker RSS ${mib(rssAfterStart)}.`,
     );
     if (openDone > requestFrom) log(`  note: the start phase ran ${((openDone - requestFrom) / 1000).toFixed(0)} s past the first request's due instant (raise BENCH_START_BUDGET_SECONDS).`);
 
