@@ -48,6 +48,12 @@ describe('workflow replay of recorded histories', () => {
         'check-in-v1-cancelled-after-invitations.json',
         'check-in-v1-action-item-reminded-closed.json',
         'check-in-v1-action-item-overdue-closed.json',
+        // the check-in and action-item workflows with the clock-from-history patch
+        'check-in-v2-cancelled-before-invitations.json',
+        'check-in-v2-invited-updated-reminded-closed.json',
+        'check-in-v2-cancelled-after-invitations.json',
+        'check-in-v2-action-item-reminded-closed.json',
+        'check-in-v2-action-item-overdue-closed.json',
       ]),
     );
   });
@@ -64,7 +70,7 @@ describe('workflow replay of recorded histories', () => {
    * task's recorded start time is moved (to the previous task's, or seconds later, past the next
    * deadlines of a seconds-level policy) and the history must still replay.
    */
-  describe('the milestone workflow decides without the task clock', () => {
+  describe('the milestone, check-in and action-item workflows decide without the task clock', () => {
     const shifts: [string, (times: number[]) => number[]][] = [
       ['each task run with the previous task time', (times) => times.map((t, i) => (i === 0 ? t : times[i - 1]))],
       ['each task run 5 s late', (times) => times.map((t) => t + 5000)],
@@ -77,17 +83,19 @@ describe('workflow replay of recorded histories', () => {
       started.forEach((e, i) => (e.eventTime = new Date(moved[i]).toISOString()));
       return historyFromJSON(json);
     };
-    const v5 = files.filter((f) => f.startsWith('milestone-v5-'));
+    const patchedHistories = files.filter((f) => f.startsWith('milestone-v5-') || f.startsWith('check-in-v2-'));
 
-    it.each(v5.flatMap((file) => shifts.map(([name, shift]) => [file, name, shift] as const)))('%s replays with %s', async (file, name, shift) => {
+    it.each(patchedHistories.flatMap((file) => shifts.map(([name, shift]) => [file, name, shift] as const)))('%s replays with %s', async (file, name, shift) => {
       await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, withTaskTimes(file, shift), `${file} ${name}`)).resolves.toBeUndefined();
     });
 
-    it('a run from before the patch fails the same check (so the check can fail)', async () => {
-      const [, late] = shifts[1];
-      const history = withTaskTimes('milestone-v4-overdue-escalated-resolved-kept-open.json', late);
-      await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, 'v4 late')).rejects.toBeInstanceOf(DeterminismViolationError);
-    });
+    it.each(['milestone-v4-overdue-escalated-resolved-kept-open.json', 'check-in-v1-invited-updated-reminded-closed.json', 'check-in-v1-action-item-reminded-closed.json'])(
+      'a run from before the patch fails the same check (so the check can fail): %s',
+      async (file) => {
+        const [, late] = shifts[1];
+        await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, withTaskTimes(file, late), `${file} late`)).rejects.toBeInstanceOf(DeterminismViolationError);
+      },
+    );
   });
 
   it('fails when the workflow schedules its commands in another order', async () => {

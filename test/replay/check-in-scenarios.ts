@@ -1,6 +1,6 @@
 /**
  * Runs of the Dialogue Board workflows (dialogueBoardRunWorkflow, checkInWorkflow, actionItemWorkflow)
- * whose histories are kept in histories/ as `check-in-v1-*` and replayed in CI
+ * whose histories are kept in histories/ as `check-in-v1-*` and `check-in-v2-*` and replayed in CI
  * (test/integration/replay.int-spec.ts). The activities are fakes over an in-memory "database": the
  * workflows re-read it after every signal, as they re-read PostgreSQL in production, so a scenario
  * changes a row and then nudges the workflow, as the API does. Durations are seconds.
@@ -113,7 +113,7 @@ async function boardRun(client: Client, taskQueue: string, name: string, schedul
   return { planId, row, workflowId, result };
 }
 
-/** Histories named check-in-v1-* are the first version of the Dialogue Board workflows; they stay as recorded. */
+/** Histories named check-in-v1-* are the first version of the Dialogue Board workflows, check-in-v2-* have the clock-from-history patch; they stay as recorded. */
 export const CHECK_IN_SCENARIOS: Scenario[] = [
   {
     name: 'check-in-v1-board-run-prepares-and-starts',
@@ -144,7 +144,7 @@ export const CHECK_IN_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'check-in-v1-cancelled-before-invitations',
+    name: 'check-in-v2-cancelled-before-invitations',
     async run(client, taskQueue) {
       const row = fakeCheckIn('cancelled-early', 3600, 60, 3600);
       const handle = await startCheckIn(client, taskQueue, row);
@@ -161,7 +161,7 @@ export const CHECK_IN_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'check-in-v1-invited-updated-reminded-closed',
+    name: 'check-in-v2-invited-updated-reminded-closed',
     async run(client, taskQueue) {
       // Invitations 2 s before a meeting 3 s away; the coordinator is reminded 3 s after its start.
       const row = fakeCheckIn('full', 3, 2, 3);
@@ -182,7 +182,7 @@ export const CHECK_IN_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'check-in-v1-cancelled-after-invitations',
+    name: 'check-in-v2-cancelled-after-invitations',
     async run(client, taskQueue) {
       const row = fakeCheckIn('cancelled', 3, 2, 3600);
       const handle = await startCheckIn(client, taskQueue, row);
@@ -196,7 +196,7 @@ export const CHECK_IN_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'check-in-v1-action-item-reminded-closed',
+    name: 'check-in-v2-action-item-reminded-closed',
     async run(client, taskQueue) {
       const actionItemId = `replay-action-item-${Date.now()}`;
       const item: ActionItemTimes = { actionItemId, open: true, remindAt: at(1), dueAt: at(3600) };
@@ -211,7 +211,7 @@ export const CHECK_IN_SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'check-in-v1-action-item-overdue-closed',
+    name: 'check-in-v2-action-item-overdue-closed',
     async run(client, taskQueue) {
       const actionItemId = `replay-action-item-overdue-${Date.now()}`;
       const item: ActionItemTimes = { actionItemId, open: true, remindAt: at(1), dueAt: at(2) };

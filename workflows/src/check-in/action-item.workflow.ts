@@ -1,4 +1,5 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { waitTimeout } from '../wait-timeout';
 import { actionItemClosedSignal, ActionItemWorkflowInput, ActionItemWorkflowState, CheckInActivities, getActionItemStateQuery } from './check-in.messages';
 
 const activities = proxyActivities<CheckInActivities>({
@@ -19,6 +20,7 @@ const mail = proxyActivities<CheckInActivities>({
  */
 export async function actionItemWorkflow(input: ActionItemWorkflowInput): Promise<ActionItemWorkflowState> {
   const { actionItemId } = input;
+  const timerAlways = patched('clock-from-history');
   const state: ActionItemWorkflowState = { actionItemId, reminderSent: false, closed: false, nextTimer: null };
   setHandler(getActionItemStateQuery, () => state);
   setHandler(actionItemClosedSignal, () => void (state.closed = true));
@@ -30,13 +32,13 @@ export async function actionItemWorkflow(input: ActionItemWorkflowInput): Promis
   }
   const remindAt = Date.parse(item.remindAt);
   state.nextTimer = { purpose: 'reminder', at: item.remindAt };
-  if (!(await condition(() => state.closed, Math.max(0, remindAt - Date.now())))) {
+  if (!(await condition(() => state.closed, waitTimeout(remindAt, timerAlways)))) {
     state.reminderSent = await mail.remindActionItemOwner({ actionItemId });
   }
   if (!state.closed) {
     const dueAt = Date.parse(item.dueAt);
     state.nextTimer = { purpose: 'due', at: item.dueAt };
-    if (!(await condition(() => state.closed, Math.max(0, dueAt - Date.now())))) {
+    if (!(await condition(() => state.closed, waitTimeout(dueAt, timerAlways)))) {
       // Overdue from now on (derived from the due date); a closure the signal missed ends it here.
       const now = await activities.loadActionItem({ actionItemId });
       if (!now || !now.open) state.closed = true;

@@ -1,5 +1,6 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { CheckInStatus } from '../../../libs/domain/src/check-ins/check-in-types';
+import { waitTimeout } from '../wait-timeout';
 import {
   checkInCancelledSignal,
   checkInChangedSignal,
@@ -38,6 +39,7 @@ const mail = proxyActivities<CheckInActivities>({
  */
 export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<CheckInWorkflowState> {
   const { checkInId } = input;
+  const timerAlways = patched('clock-from-history');
   const state: CheckInWorkflowState = { checkInId, phase: 'waiting_for_invitations', sent: [], closeReminderSent: false, nextTimer: null };
   let changes = 0;
   let cancelled = false;
@@ -77,7 +79,7 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
     if (checkIn!.status !== CheckInStatus.Scheduled) break; // invited already
     const inviteAt = Date.parse(checkIn!.startsAt) - checkIn!.invitationLeadSeconds * 1000;
     state.nextTimer = { purpose: 'invitations', at: new Date(inviteAt).toISOString() };
-    const woken = await condition(() => changes !== handled || cancelled || closed, Math.max(0, inviteAt - Date.now()));
+    const woken = await condition(() => changes !== handled || cancelled || closed, waitTimeout(inviteAt, timerAlways));
     if (!woken) break;
     if (changes !== handled) {
       handled = changes;
@@ -109,7 +111,7 @@ export async function checkInWorkflow(input: CheckInWorkflowInput): Promise<Chec
     } else {
       const remindAt = Date.parse(checkIn!.startsAt) + checkIn!.closeReminderAfterSeconds * 1000;
       state.nextTimer = { purpose: 'close-reminder', at: new Date(remindAt).toISOString() };
-      const woken = await condition(() => changes !== handled || cancelled || closed, Math.max(0, remindAt - Date.now()));
+      const woken = await condition(() => changes !== handled || cancelled || closed, waitTimeout(remindAt, timerAlways));
       if (!woken) {
         await mail.remindCheckInClose({ checkInId });
         state.closeReminderSent = true;
