@@ -5,6 +5,6 @@
  * and a run whose task time differs from its replay's would then issue other commands (README, "Time
  * in workflows"). Older runs keep 0 for a past instant.
  */
-export function waitTimeout(at: number, timerAlways: boolean): number {
-  return Math.max(timerAlways ? 1 : 0, at - Date.now());
+export function waitTimeout(at: number, timerAlways: boolean, now = Date.now()): number {
+  return Math.max(timerAlways ? 1 : 0, at - now);
 }

@@ -231,13 +231,13 @@ export class MilestoneLifecycle {
     if (this.lifecycleV2) this.state.cycleDueAt = this.cycleDueAt().toISOString();
   }
 
-  requestSent(at = new Date()): void {
+  requestSent(at: Date): void {
     this.record('evidence_requested', { cycle: this.state.cycle });
     this.lastSentAt = at;
   }
 
   /** A replanning moved the deadline of an overdue milestone into the future. */
-  mayGoBackToRequested(now = Date.now()): boolean {
+  mayGoBackToRequested(now: number): boolean {
     return this.state.status === MilestoneStatus.Overdue && now < this.cycleDueAt().getTime();
   }
 
@@ -256,7 +256,7 @@ export class MilestoneLifecycle {
     return this.state.remindersSent;
   }
 
-  reminderSent(at = new Date()): void {
+  reminderSent(at: Date): void {
     this.record('reminder_sent', { reminderNumber: this.state.remindersSent });
     this.lastSentAt = at;
   }

@@ -30,6 +30,7 @@ import {
 } from './milestone.messages';
 import { MilestoneLifecycle } from './milestone-state';
 import { DUE_AT_ATTRIBUTE, MILESTONE_STATUS_ATTRIBUTE } from '../search-attributes';
+import { waitTimeout } from '../wait-timeout';
 
 const activities = proxyActivities<MilestoneActivities>({
   startToCloseTimeout: '1 minute',
@@ -155,9 +156,9 @@ export async function milestoneWorkflow(input: MilestoneWorkflowInput): Promise<
   /** Waits until `at` or until `interrupted()`; true when interrupted. */
   const waitUntil = async (purpose: string, at: Date, interrupted: () => boolean): Promise<boolean> => {
     state.nextTimer = { purpose, at: at.toISOString() };
-    const ms = at.getTime() - workflowNow();
-    // A past instant still gets a timer (of 1 ms) when the clock is not to choose the commands.
-    const result = interrupted() || ((ms > 0 || clockFromHistory) && (await condition(interrupted, Math.max(ms, 1))));
+    const ms = waitTimeout(at.getTime(), clockFromHistory, workflowNow());
+    // Older runs skip the timer of a past instant; with `clock-from-history` every wait has one.
+    const result = interrupted() || (ms > 0 && (await condition(interrupted, ms)));
     if (!result) knownNow = Math.max(knownNow, at.getTime());
     state.nextTimer = null;
     return result;
