@@ -152,6 +152,48 @@ describe(OutboxService.name, () => {
     });
   });
 
+  describe('a relay throttling (421)', () => {
+    // nodemailer's pool sends a message refused with 421 on a reused connection again over a new
+    // one, and builds the message again for it: the commit point is asked for a second time.
+    it('sends a message once when its first attempt was throttled on a reused connection', async () => {
+      await expect(outbox.send(email('warm-up@test.example'))).resolves.toBe('sent');
+      const message = email('throttled@test.example');
+      sink.throttleRecipients = 1;
+      const outcome = await outbox.send(message).catch((error: unknown) => error);
+      expect(sink.throttleRecipients).toBe(0);
+      // Sent over the pool's new connection, or left pending for the caller's retry; never "unknown".
+      if (outcome instanceof TransientMailError) await expect(outbox.send(message)).resolves.toBe('sent');
+      else expect(outcome).toBe('sent');
+      expect(sink.to('throttled@test.example')).toHaveLength(1);
+      await expect(row(message.idempotencyKey)).resolves.toMatchObject({ status: 'sent' });
+    });
+
+    it('loses nobody of a batch: every message throttled is sent on a later try, once, and none is left unconfirmed', async () => {
+      const issueId = await digestIssueIn(db);
+      const emails = Array.from({ length: 60 }, (_, i) => ({
+        idempotencyKey: `test-batch:${randomBytes(6).toString('hex')}`,
+        to: `batch-${i}@throttle.example`,
+        subject: 'Monthly digest',
+        template: { digestIssueId: issueId, values: { name: `reader ${i}` } },
+      }));
+      await expect(outbox.send(email('warm-up-batch@test.example'))).resolves.toBe('sent');
+      sink.throttleRecipients = 10;
+      const tries: string[][] = [];
+      for (let attempt = 0; attempt < 30; attempt++) {
+        // One at a time: the first message goes over the connection the warm-up used.
+        const result = await outbox.sendBatch(emails, { concurrency: 1 });
+        tries.push(result.outcomes);
+        if (result.transientError === null) break;
+      }
+      const last = tries.at(-1)!;
+      expect(sink.throttleRecipients).toBe(0);
+      expect(last.filter((o) => o !== 'sent' && o !== 'already_sent')).toEqual([]);
+      for (const e of emails) expect(sink.to(e.to)).toHaveLength(1);
+      const statuses: { status: string; n: number }[] = await db.query(`SELECT status, count(*)::int AS n FROM outbox_message WHERE idempotency_key = ANY($1) GROUP BY status`, [emails.map((e) => e.idempotencyKey)]);
+      expect(statuses).toEqual([{ status: 'sent', n: 60 }]);
+    });
+  });
+
   describe('send while the SMTP server is down', () => {
     it('raises a retryable error and keeps the message pending with its attempt counted', async () => {
       const downSink = new MailSink();
@@ -178,6 +220,21 @@ describe(OutboxService.name, () => {
     });
   });
 });
+
+/** A digest issue to send batches of (its plan and jurisdiction made for it): sendBatch sends bodies by reference. */
+async function digestIssueIn(db: DataSource): Promise<string> {
+  const tag = randomBytes(6).toString('hex');
+  const [jurisdiction] = await db.query(`INSERT INTO jurisdiction (slug, name, country, time_zone, default_language) VALUES ($1, 'Outbox test', 'XX', 'UTC', 'en') RETURNING id`, [`outbox-${tag}`]);
+  const [plan] = await db.query(
+    `INSERT INTO action_plan (jurisdiction_id, title, period_start, period_end, term_end, status, policy) VALUES ($1, $2, '2031-01-01', '2032-12-31', '2032-12-31', 'draft', '{}') RETURNING id`,
+    [jurisdiction.id, `Outbox test ${tag}`],
+  );
+  const [issue] = await db.query(
+    `INSERT INTO digest_issue (plan_id, month, language, subject, html, text, content) VALUES ($1, '2031-01', 'en', 'Monthly digest', '<p>Hello %%name%%</p>', 'Hello %%name%%', '{}') RETURNING id`,
+    [plan.id],
+  );
+  return issue.id;
+}
 
 /**
  * An SMTP server that takes a whole message, final dot included, and then closes the connection

@@ -47,11 +47,17 @@ export const SMTP_TIMEOUTS = {
 export const SMTP_SEND_DEADLINE_MS = 90_000;
 
 /**
- * The send outlived SMTP_SEND_DEADLINE_MS. The message may still be on its way (nodemailer cannot
- * abort one message), so whether it was delivered is not known: the outbox records it `unconfirmed`
- * instead of sending it again.
+ * The server may or may not have delivered the message: its end (the final dot) went to the server
+ * and no answer came back (the connection was lost), or the send outlived SMTP_SEND_DEADLINE_MS. The
+ * outbox records it `unconfirmed` instead of sending it again.
  */
-export class SmtpDeadlineExceededError extends Error {}
+export class SmtpDeliveryUnknownError extends Error {}
+
+/**
+ * The send outlived SMTP_SEND_DEADLINE_MS. The message may still be on its way (nodemailer cannot
+ * abort one message), so whether it was delivered is not known.
+ */
+export class SmtpDeadlineExceededError extends SmtpDeliveryUnknownError {}
 
 /**
  * The pool: 10 connections, 100 messages each before a fresh connection. Each connection waits for
@@ -71,32 +77,56 @@ export const SMTP_POOL = { maxConnections: 10, maxMessages: 100 } as const;
 export type BeforeFinalDot = () => Promise<void>;
 
 /**
- * Passes the message through and holds its end until `gate` has resolved. The gate starts with the
- * first bytes (the connection is reading this message), so its database write overlaps the transfer
- * instead of adding to every message's time; the end still waits for it.
+ * The commit point of one send. The gate runs at most once: nodemailer's pool builds the message
+ * again when a reused connection was refused with 421 before any of it was read, and sends that copy
+ * over a new connection, which must not ask for a second mark. When the send fails, `failed` waits for
+ * a mark still being written, so what the caller writes next (the row back to `pending` after a 421)
+ * lands after it; a gate asked for after that is refused.
+ */
+class CommitPoint {
+  private run?: Promise<void>;
+  private closed = false;
+  /** A copy of the message was read to its end by a connection: its final dot went to the server. */
+  finished = false;
+
+  constructor(private readonly gate: BeforeFinalDot) {}
+
+  open(): Promise<void> {
+    if (!this.run) {
+      this.run = this.closed ? Promise.reject(new Error('The send has failed; the message is not finished.')) : this.gate();
+      this.run.catch(() => undefined); // reported by the copy that waits for it
+    }
+    return this.run;
+  }
+
+  async failed(): Promise<void> {
+    this.closed = true;
+    await this.run?.catch(() => undefined);
+  }
+}
+
+/**
+ * Passes one copy of the message through and holds its end until the commit point has passed. The
+ * gate starts with the first bytes of the message as it is built, so its database write overlaps the
+ * transfer instead of adding to every message's time. A small message is built at once, before the
+ * server has accepted the envelope; so the end being read (`finished`), not the gate, tells whether
+ * the final dot went to the server.
  */
 class FinalDotGate extends Transform {
-  private opened?: Promise<void>;
-
-  constructor(private readonly gate: BeforeFinalDot) {
+  constructor(private readonly commitPoint: CommitPoint) {
     super();
+    this.once('end', () => {
+      commitPoint.finished = true;
+    });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.open();
+    void this.commitPoint.open();
     done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    this.open().then(() => done(), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
-  }
-
-  private open(): Promise<void> {
-    if (!this.opened) {
-      this.opened = this.gate();
-      this.opened.catch(() => undefined); // reported by _flush
-    }
-    return this.opened;
+    this.commitPoint.open().then(() => done(), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
   }
 }
 
@@ -110,14 +140,19 @@ export class MailTransport implements OnApplicationShutdown {
     // Bounded waits: a hung server fails the attempt (and Temporal retries it) instead of holding it for minutes.
     this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_POOL, ...SMTP_TIMEOUTS });
     this.transporter.use('stream', (mail, done) => {
-      const gate = (mail.data as { beforeFinalDot?: BeforeFinalDot }).beforeFinalDot;
-      if (gate) mail.message.transform(() => new FinalDotGate(gate));
+      const commitPoint = (mail.data as { commitPoint?: CommitPoint }).commitPoint;
+      if (commitPoint) mail.message.transform(() => new FinalDotGate(commitPoint));
       done();
     });
   }
 
-  /** Sends one message; `beforeFinalDot` (see BeforeFinalDot) runs once the message is with the server, before it is finished. */
+  /**
+   * Sends one message; `beforeFinalDot` (see BeforeFinalDot) runs at most once, and the message is
+   * not finished before it has resolved. Fails with SmtpDeliveryUnknownError when the message may
+   * have been delivered; any other failure means it was not (the server refused it, or it was never finished).
+   */
   async send(email: OutgoingEmail, deadlineMs: number = SMTP_SEND_DEADLINE_MS, beforeFinalDot?: BeforeFinalDot): Promise<void> {
+    const commitPoint = beforeFinalDot && new CommitPoint(beforeFinalDot);
     const sending = this.transporter.sendMail({
       from: this.config.mailFrom,
       to: email.to,
@@ -128,7 +163,7 @@ export class MailTransport implements OnApplicationShutdown {
       // nodemailer adds it as a text/calendar alternative with this method, and as an attachment.
       icalEvent: email.calendarEvent ? { method: email.calendarEvent.method, filename: email.calendarEvent.filename, content: email.calendarEvent.content } : undefined,
       headers: email.headers ?? undefined,
-      beforeFinalDot,
+      commitPoint,
     } as Parameters<Transporter['sendMail']>[0]);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -143,6 +178,11 @@ export class MailTransport implements OnApplicationShutdown {
           () => this.logger.warn({ msg: 'email confirmed by the SMTP server after the send deadline', messageId: email.messageId }),
           (late: unknown) => this.logger.warn({ msg: 'email failed after the send deadline', messageId: email.messageId, error: redactAddresses(String((late as Error)?.message ?? late)) }),
         );
+      }
+      await commitPoint?.failed();
+      const answered = typeof (error as { responseCode?: unknown })?.responseCode === 'number';
+      if (commitPoint?.finished && !answered && !(error instanceof SmtpDeliveryUnknownError)) {
+        throw new SmtpDeliveryUnknownError(`${String((error as Error)?.message ?? error)} (after the message was finished)`, { cause: error });
       }
       throw error;
     } finally {

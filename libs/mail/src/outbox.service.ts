@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, QueryRunner } from 'typeorm';
 import { OutboxMessageEntity, OutboxStatus } from '@app/persistence';
-import { CalendarEventAttachment, isPermanentSmtpFailure, MailTransport, SmtpDeadlineExceededError } from './mail-transport';
+import { CalendarEventAttachment, isPermanentSmtpFailure, MailTransport, SmtpDeliveryUnknownError } from './mail-transport';
 import { redactAddresses } from './redact';
 import { escapeHtml } from './templates/layout';
 import type { RenderedEmail } from './templates';
@@ -246,7 +246,6 @@ export class OutboxService {
     };
 
     const sendOne = async (i: number, row: BatchRow): Promise<void> => {
-      let finalDotAllowed = false;
       try {
         const body = await issueBody(row.digestIssueId);
         const values = row.values ?? {};
@@ -254,15 +253,12 @@ export class OutboxService {
           { to: row.to, subject: row.subject, text: fillTemplate(body.text, values), html: body.html === null ? null : fillTemplate(body.html, values, escapeHtml), messageId: row.messageId, headers: row.headers },
           undefined,
           // Committed before the final dot: from here on a dead attempt means "delivery unknown".
-          async () => {
-            await this.markSending(row.id);
-            finalDotAllowed = true;
-          },
+          () => this.markSending(row.id),
         );
         results.sent.push(row.id);
         outcomes[i] = 'sent';
       } catch (error) {
-        const { outcome, lastError } = failureOf(error, finalDotAllowed);
+        const { outcome, lastError } = failureOf(error);
         if (outcome === 'unconfirmed') {
           results.unconfirmed.push([row.id, lastError]);
           outcomes[i] = 'unconfirmed';
@@ -425,22 +421,18 @@ export class OutboxService {
 
     const body = row.digestIssueId ? await this.templatedBody(runner.manager, row.digestIssueId, row.templateValues ?? {}) : { text: row.textBody, html: row.htmlBody };
     await repo.update({ id: row.id }, { attempts: row.attempts + 1 });
-    let finalDotAllowed = false;
     try {
       // `sending` is committed just before the final dot (BeforeFinalDot): an attempt that dies
       // before it leaves the row `pending`, and the next attempt sends it, since the server dropped it.
       await this.transport.send(
         { to: row.toAddress, subject: row.subject, text: body.text, html: body.html, messageId: row.messageId, calendarEvent: row.calendarEvent, headers: row.headers },
         undefined,
-        async () => {
-          // On this caller's own connection: it holds the key's lock, and taking a second one from the
-          // pool per send would deadlock once every pooled connection is such a caller.
-          await this.markSending(row.id, runner);
-          finalDotAllowed = true;
-        },
+        // On this caller's own connection: it holds the key's lock, and taking a second one from the
+        // pool per send would deadlock once every pooled connection is such a caller.
+        () => this.markSending(row.id, runner),
       );
     } catch (error) {
-      const { outcome, lastError } = failureOf(error, finalDotAllowed);
+      const { outcome, lastError } = failureOf(error);
       if (outcome === 'unconfirmed') {
         await repo.update({ id: row.id }, { status: OutboxStatus.Unconfirmed, lastError });
         this.logger.warn({ msg: 'email unconfirmed: the SMTP server did not confirm it; not sent again', idempotencyKey: row.idempotencyKey });
@@ -461,17 +453,15 @@ export class OutboxService {
 }
 
 /**
- * What a failed send means for its row. The server's own answer decides when there is one: 5xx is a
- * refusal (`failed`), 4xx "not now" (`retry`). Without one (connection lost, timeout) it depends on
- * whether the final dot was allowed: before it, the server dropped the unfinished message (`retry`);
- * after it, it may have been delivered (`unconfirmed`), as when the send deadline passed.
+ * What a failed send means for its row. The transport says when the message may have been delivered
+ * (its end went to the server and no answer came, or the send deadline passed): `unconfirmed`.
+ * Otherwise the server's answer decides: 5xx is a refusal (`failed`), anything else (4xx "not now",
+ * a connection lost before the message was finished) means it was not delivered (`retry`).
  */
-function failureOf(error: unknown, finalDotAllowed: boolean): { outcome: 'unconfirmed' | 'failed' | 'retry'; lastError: string } {
+function failureOf(error: unknown): { outcome: 'unconfirmed' | 'failed' | 'retry'; lastError: string } {
   const lastError = redactAddresses(String((error as Error)?.message ?? error)).slice(0, 2000);
-  if (error instanceof SmtpDeadlineExceededError) return { outcome: 'unconfirmed', lastError: `${lastError}; the message may or may not have been delivered.` };
+  if (error instanceof SmtpDeliveryUnknownError) return { outcome: 'unconfirmed', lastError: `${lastError}; the message may or may not have been delivered.` };
   if (isPermanentSmtpFailure(error)) return { outcome: 'failed', lastError };
-  const answered = typeof (error as { responseCode?: unknown })?.responseCode === 'number';
-  if (!answered && finalDotAllowed) return { outcome: 'unconfirmed', lastError: `${lastError} (after the message was finished); the message may or may not have been delivered.` };
   return { outcome: 'retry', lastError };
 }
 
