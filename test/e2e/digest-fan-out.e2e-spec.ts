@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { OUTBOX_BATCH_CONCURRENCY } from '../../libs/mail/src/outbox.service';
+import { SMTP_POOL } from '../../libs/mail/src/mail-transport';
 import { digestWorkflowId, type DigestResult } from '../../workflows/src/messages';
 import { createPlanFixture, eventually, PlanFixture } from '../support/fixtures';
 import { startTestSystem, TestSystem } from '../support/test-system';
@@ -131,11 +131,11 @@ describe('digest fan-out', () => {
     expect(result.sent + result.failed + result.skipped).toBe(1000);
 
     // Only messages marked `sending` when the worker died are `unconfirmed` (never sent again): those
-    // with the transport (at most OUTBOX_BATCH_CONCURRENCY; the mark is written as the message is
-    // built) and those sent whose result was not yet written (a few milliseconds' worth), per kill.
-    // The rest were dropped by the server unfinished, or never handed over, and were sent again.
+    // whose envelope the server had accepted (one per SMTP connection) and those sent whose result
+    // was not yet written (a few milliseconds' worth), per kill. The rest were dropped by the server
+    // unfinished, or never handed over, and were sent again.
     const unconfirmed: { id: string; to: string }[] = await db.query(`SELECT id, to_address AS "to" FROM outbox_message WHERE idempotency_key LIKE $1 AND status = 'unconfirmed'`, [`digest:${fixture.planId}:${month}:%`]);
-    expect(unconfirmed.length).toBeLessThanOrEqual(kills * 2 * OUTBOX_BATCH_CONCURRENCY);
+    expect(unconfirmed.length).toBeLessThanOrEqual(kills * 2 * SMTP_POOL.maxConnections);
     const missing = unconfirmed.filter((u) => seen.per.get(u.to.toLowerCase()) === 0);
     // Nobody is missing but an unconfirmed one; the coordinator checks those and resends what the
     // recipient did not get (POST /outbox/{id}/resend).

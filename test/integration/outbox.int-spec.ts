@@ -73,7 +73,14 @@ describe(OutboxService.name, () => {
     it('records a permanently refused address as failed and does not try it again', async () => {
       sink.rejectRecipients.add('nobody@test.example');
       const message = email('nobody@test.example');
-      await expect(outbox.send(message)).resolves.toBe('failed_permanently');
+      // Refused at RCPT: the message was never read by the connection, so it was never marked `sending`.
+      const markSending = jest.spyOn(outbox as unknown as { markSending: (id: string) => Promise<void> }, 'markSending');
+      try {
+        await expect(outbox.send(message)).resolves.toBe('failed_permanently');
+        expect(markSending).not.toHaveBeenCalled();
+      } finally {
+        markSending.mockRestore();
+      }
       await expect(outbox.send(message)).resolves.toBe('failed_permanently');
       const stored = await row(message.idempotencyKey);
       expect(stored.status).toBe('failed');

@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -77,11 +77,10 @@ export const SMTP_POOL = { maxConnections: 10, maxMessages: 100 } as const;
 export type BeforeFinalDot = () => Promise<void>;
 
 /**
- * The commit point of one send. The gate runs at most once: nodemailer's pool builds the message
- * again when a reused connection was refused with 421 before any of it was read, and sends that copy
- * over a new connection, which must not ask for a second mark. When the send fails, `failed` waits for
- * a mark still being written, so what the caller writes next (the row back to `pending` after a 421)
- * lands after it; a gate asked for after that is refused.
+ * The commit point of one send. The gate runs at most once, however many copies of the message
+ * nodemailer builds (its pool builds another for a new connection after a 421 on a reused one). When
+ * the send fails, `failed` waits for a mark still being written, so what the caller writes next (the
+ * row back to `pending`) lands after it; a gate asked for after that is refused.
  */
 class CommitPoint {
   private run?: Promise<void>;
@@ -106,27 +105,33 @@ class CommitPoint {
 }
 
 /**
- * Passes one copy of the message through and holds its end until the commit point has passed. The
- * gate starts with the first bytes of the message as it is built, so its database write overlaps the
- * transfer instead of adding to every message's time. A small message is built at once, before the
- * server has accepted the envelope; so the end being read (`finished`), not the gate, tells whether
- * the final dot went to the server.
+ * The last stage of one copy of the message: passes it through and holds its end until the commit
+ * point has passed. nodemailer builds the message at once but a connection starts reading it (pipes
+ * it, which resumes it) only after the server has accepted the envelope, so the gate starts then: a
+ * message refused at MAIL or RCPT (a 421) was never marked, and the mark's database write overlaps
+ * the transfer of the body. The end being read (`finished`) means the final dot went to the server.
  */
 class FinalDotGate extends Transform {
+  private readonly reading: Promise<void>;
+
   constructor(private readonly commitPoint: CommitPoint) {
     super();
+    this.reading = new Promise<void>((resolve) => this.once('resume', resolve)).then(() => {
+      void commitPoint.open();
+    });
     this.once('end', () => {
       commitPoint.finished = true;
     });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    void this.commitPoint.open();
     done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    this.commitPoint.open().then(() => done(), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
+    this.reading
+      .then(() => this.commitPoint.open())
+      .then(() => done(), (error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
   }
 }
 
@@ -141,7 +146,8 @@ export class MailTransport implements OnApplicationShutdown {
     this.transporter = createTransport({ url: config.smtpUrl, pool: true, ...SMTP_POOL, ...SMTP_TIMEOUTS });
     this.transporter.use('stream', (mail, done) => {
       const commitPoint = (mail.data as { commitPoint?: CommitPoint }).commitPoint;
-      if (commitPoint) mail.message.transform(() => new FinalDotGate(commitPoint));
+      // A process function's output is the stream the connection reads (after every transform).
+      if (commitPoint) mail.message.processFunc((message) => pipeline(message, new FinalDotGate(commitPoint), () => undefined));
       done();
     });
   }
