@@ -5,7 +5,7 @@
  * "Ours" is what sendDigestBatch does for each batch of 500 minus Temporal: read the next confirmed
  * subscribers after the cursor, build each one's links and List-Unsubscribe headers, and hand the
  * batch to OutboxService.sendBatch (one INSERT ... ON CONFLICT DO NOTHING, claims a group at a time,
- * 20 messages with the 5-connection pool, results written in bulk). "Raw" is nodemailer with the same
+ * 20 messages with the 10-connection pool, results written in bulk). "Raw" is nodemailer with the same
  * pool and 20 messages in flight, the same bodies and headers, no database. Needs DATABASE_URL (a
  * PostgreSQL server where a throwaway database is created and dropped).
  */
