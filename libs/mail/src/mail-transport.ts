@@ -68,8 +68,9 @@ export class SmtpDeadlineExceededError extends SmtpDeliveryUnknownError {}
 export const SMTP_POOL = { maxConnections: 10, maxMessages: 100 } as const;
 
 /**
- * Awaited after the whole message has been streamed and before its end reaches the SMTP connection,
- * so before the final `<CRLF>.<CRLF>` that makes the server deliver it. The outbox commits its
+ * Started when the connection starts reading the message (the server has accepted the envelope) and
+ * awaited before the message's end reaches the connection, so before the final `<CRLF>.<CRLF>` that
+ * makes the server deliver it. The outbox commits its
  * `sending` mark here: a process that dies before this point cannot have delivered the message (the
  * server drops an unfinished DATA), so the message can safely go again; only one that dies after it
  * is "delivery unknown". If it rejects, the message is not finished and the send fails.
