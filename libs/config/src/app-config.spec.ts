@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, BODY_IDLE_TIMEOUT_SECONDS: '5' }).bodyIdleTimeoutMs).toBe(5_000);
   });
 
-  it('reads how many workflow runs the worker keeps in memory (500 by default)', () => {
+  it('reads how many workflow runs the worker keeps in memory (250 by default)', () => {
     expect(loadConfig(minimal).temporal.maxCachedWorkflows).toBe(250);
     expect(loadConfig({ ...minimal, WORKER_MAX_CACHED_WORKFLOWS: '2000' }).temporal.maxCachedWorkflows).toBe(2000);
   });

@@ -1,4 +1,4 @@
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, pipeline, type TransformCallback } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -112,7 +112,7 @@ class CommitPoint {
  * message refused at MAIL or RCPT (a 421) was never marked, and the mark's database write overlaps
  * the transfer of the body. The end being read (`finished`) means the final dot went to the server.
  */
-class FinalDotGate extends Transform {
+class FinalDotGate extends PassThrough {
   private readonly reading: Promise<void>;
 
   constructor(private readonly commitPoint: CommitPoint) {
@@ -123,10 +123,6 @@ class FinalDotGate extends Transform {
     this.once('end', () => {
       commitPoint.finished = true;
     });
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
